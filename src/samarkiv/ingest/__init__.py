@@ -1,0 +1,1 @@
+"""Ingest: receiving and checking deliveries (leveranser) before they become AIPs."""

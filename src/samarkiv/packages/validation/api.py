@@ -1,0 +1,155 @@
+"""Validate one information package: the order of the checks, in one place.
+
+1. open the container safely (zip-slip, bombs, links, single root folder);
+2. find and parse the package METS (no DTDs, no entities, no network);
+3. decide the specification (E-ARK CSIP/SIP/DIP/AIP 2.x or FGS Paketstruktur 1.x);
+4. folder structure, METS rules, XML schema, representation METS files;
+5. references and fixity of every file, and files nobody references.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from samarkiv.packages.container import Limits, open_package
+from samarkiv.packages.report import PackageReport
+from samarkiv.packages.safexml import XmlProblem, parse_untrusted
+from samarkiv.packages.validation import references, rules_profiles, structure, xsd
+
+try:  # TEMP until fgs1 lands
+    from samarkiv.packages.validation import fgs1
+except ImportError:  # pragma: no cover
+    fgs1 = None
+from samarkiv.packages.validation.context import MetsContext, PackageContext
+from samarkiv.packages.validation.rules_filesec import check_filesec
+from samarkiv.packages.validation.rules_header import check_header, check_root
+from samarkiv.packages.validation.rules_metadata import check_amdsec, check_dmdsecs
+from samarkiv.packages.validation.rules_structmap import check_structmap
+
+SPECIFICATIONS = ("auto", "csip-2.2", "csip-2.1", "csip-2.0.4", "fgs-1.2")
+_FORCED_VERSIONS = {"csip-2.2": "2.2.0", "csip-2.1": "2.1.0", "csip-2.0.4": "2.0.4"}
+_SPEC_NAMES = {"2.2.0": "csip-2.2", "2.1.0": "csip-2.1", "2.0.4": "csip-2.0.4"}
+_METS_NAMES = ("METS.xml", "mets.xml", "sip.xml")
+
+
+def validate_package(
+    path: Path | str, spec: str = "auto", *, limits: Limits | None = None
+) -> PackageReport:
+    """Validate a package given as a directory, .zip or .tar; never raises for bad content.
+
+    Raises ``UnreadableInputError`` only when the input cannot be read at all.
+    """
+    if spec not in SPECIFICATIONS:
+        raise ValueError(f"unknown specification {spec!r}; choose one of {SPECIFICATIONS}")
+    path = Path(path)
+    report = PackageReport(package=str(path))
+    with open_package(path, limits=limits) as opened:
+        report.findings.extend(opened.findings)
+        if opened.root is None:
+            return report
+        root = _package_root(opened.root)
+        pkg = PackageContext(root=root, version=_FORCED_VERSIONS.get(spec, "2.1.0"))
+        report.specification = _validate_opened(pkg, spec)
+        report.findings.extend(pkg.findings)
+    return report
+
+
+def _package_root(root: Path) -> Path:
+    """Step into a lone wrapper folder (a package folder inside a delivery folder)."""
+    if any((root / name).is_file() for name in _METS_NAMES):
+        return root
+    entries = list(root.iterdir())
+    if len(entries) == 1 and entries[0].is_dir() and not entries[0].is_symlink():
+        return entries[0]
+    return root
+
+
+def _find_mets(root: Path) -> Path | None:
+    for name in _METS_NAMES:
+        candidate = root / name
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _validate_opened(pkg: PackageContext, spec: str) -> str:
+    mets_path = _find_mets(pkg.root)
+    if mets_path is None:
+        structure.check_structure(pkg)
+        references.check_unlisted(pkg, set())
+        return _SPEC_NAMES.get(pkg.version, "csip-2.1") if spec == "auto" else spec
+    ctx = _parse(pkg, mets_path, pkg.root)
+    if ctx is None:
+        if mets_path.name == "METS.xml":
+            structure.check_structure(pkg)
+        return spec if spec != "auto" else "unknown"
+    if spec == "fgs-1.2" or (spec == "auto" and fgs1 is not None and fgs1.is_fgs1(ctx.root)):
+        return _validate_fgs1(pkg, ctx)
+    if spec == "auto":
+        pkg.version = _detect_version(ctx)
+        pkg.__post_init__()
+    _validate_eark(pkg, ctx)
+    return _SPEC_NAMES[pkg.version]
+
+
+def _parse(pkg: PackageContext, path: Path, base: Path, rep: str | None = None):
+    rel = path.relative_to(pkg.root).as_posix()
+    try:
+        tree = parse_untrusted(path)
+    except XmlProblem as problem:
+        pkg.add(problem.rule_id, f"{rel}: {problem.message}", path=rel, line=problem.line)
+        return None
+    return MetsContext(pkg, tree, rel, base, rep)
+
+
+def _detect_version(ctx: MetsContext) -> str:
+    """The profile URL names the version from 2.2 on; unversioned means 2.1 (= FGS 2.0)."""
+    profile = ctx.root.get("PROFILE") or ""
+    for marker, version in (("v2-2-0", "2.2.0"), ("v2-1-0", "2.1.0"), ("v2-0-4", "2.0.4")):
+        if marker in profile:
+            return version
+    return "2.1.0"
+
+
+def _validate_eark(pkg: PackageContext, ctx: MetsContext) -> None:
+    structure.check_structure(pkg)
+    _check_mets(ctx, pkg.root.name)
+    kind = rules_profiles.package_kind(ctx)
+    if kind == "SIP":
+        rules_profiles.check_sip(ctx)
+    elif kind == "DIP":
+        rules_profiles.check_dip(ctx)
+    elif kind == "AIP":
+        rules_profiles.check_aip(ctx)
+    mets_files = {ctx.rel_path}
+    reps = pkg.root / "representations"
+    for rep_mets in sorted(reps.glob("*/METS.xml")) if reps.is_dir() else []:
+        mets_files.add(rep_mets.relative_to(pkg.root).as_posix())
+        rep_ctx = _parse(pkg, rep_mets, rep_mets.parent, rep_mets.parent.name)
+        if rep_ctx is not None:
+            _check_mets(rep_ctx, rep_mets.parent.name)
+            if kind == "SIP":
+                rules_profiles.check_sip_file_formats(rep_ctx)
+    if kind == "SIP":
+        rules_profiles.check_sip_file_formats(ctx)
+    references.check_unlisted(pkg, mets_files)
+
+
+def _check_mets(ctx: MetsContext, folder_name: str) -> None:
+    """Every CSIP rule on one METS document, then its schema and its references."""
+    check_root(ctx, folder_name)
+    check_header(ctx)
+    check_dmdsecs(ctx)
+    check_amdsec(ctx)
+    check_filesec(ctx)
+    check_structmap(ctx)
+    xsd.check_schema(ctx, xsd.eark_schema())
+    references.check_references(ctx)
+
+
+def _validate_fgs1(pkg: PackageContext, ctx: MetsContext) -> str:
+    fgs1.check_fgs1(ctx)
+    xsd.check_schema(ctx, xsd.fgs1_schema())
+    references.check_references(ctx)
+    references.check_unlisted(pkg, {ctx.rel_path})
+    return f"fgs-{fgs1.fgs1_version(ctx.root)}"

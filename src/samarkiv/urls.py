@@ -1,0 +1,13 @@
+"""The URL table in one place: staff UI now, the public portal at / later."""
+
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from samarkiv.web import views
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="web:staff_home", permanent=False)),
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("staff/", include("samarkiv.web.urls")),
+]

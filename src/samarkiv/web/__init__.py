@@ -1,0 +1,1 @@
+"""Web: the staff UI now, the public portal later. Views render; services decide."""

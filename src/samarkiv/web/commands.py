@@ -1,0 +1,66 @@
+"""`samarkiv serve`, `samarkiv demo` and `samarkiv migrate`, called by samarkiv.cli.
+
+Django is imported lazily inside each function, so that `samarkiv validate` (which never
+needs a database) starts fast and works without a SAMARKIV_HOME.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samarkiv.settings")
+    import django
+
+    django.setup()
+
+
+def migrate() -> int:
+    """Create or upgrade the catalogue (SQLite under SAMARKIV_HOME, or PostgreSQL)."""
+    _setup_django()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    return 0
+
+
+def demo() -> int:
+    """Migrate, build the demo packages under $SAMARKIV_HOME/demo and record their runs."""
+    migrate()
+    from django.conf import settings
+
+    from samarkiv.ingest.demo import load_demo_data
+
+    runs = load_demo_data()
+    for run in runs:
+        verdict = "giltigt" if run.valid else "ogiltigt"
+        print(f"{run.package_name}: {verdict} ({run.error_count} fel, {run.warning_count} varningar)")
+    print(f"Demodata i {settings.SAMARKIV_HOME}")
+    return 0
+
+
+def collect_static() -> None:
+    """Copy static files into $SAMARKIV_HOME/static; unchanged files are skipped."""
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
+def serve(host: str, port: int) -> int:
+    """Serve the web app with uvicorn, a production ASGI server (not runserver)."""
+    migrate()
+    collect_static()
+    import uvicorn
+
+    print(f"samarkiv på http://{host}:{port}/ (avsluta med Ctrl+C)", file=sys.stderr, flush=True)
+    uvicorn.run(
+        "samarkiv.asgi:application",
+        host=host,
+        port=port,
+        lifespan="off",
+        server_header=False,
+        log_level=os.environ.get("SAMARKIV_LOG_LEVEL", "info").lower(),
+    )
+    return 0

@@ -1,0 +1,89 @@
+"""Test harness: a private SAMARKIV_HOME per session, on SQLite or PostgreSQL.
+
+Two runs, same tests (``make test`` does both):
+
+- ``pytest``: the whole suite; the catalogue is SQLite.
+- ``SAMARKIV_TEST_DB=postgresql pytest -m db``: every database test again, on a
+  throwaway PostgreSQL cluster (tests/pg.py) started here before Django reads its
+  settings. ``test_catalogue_runs_on_the_requested_database`` proves which one ran.
+
+Every test that uses the database (``django_db`` mark or ``db`` fixtures) is marked
+``db`` automatically, so nobody can forget to put it in the PostgreSQL run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+
+import pytest
+
+from tests import pg
+
+_state: dict = {}
+
+
+def wants_postgresql() -> bool:
+    return os.environ.get("SAMARKIV_TEST_DB", "sqlite").lower() in {"postgresql", "postgres"}
+
+
+def _start_postgresql(config: pytest.Config) -> None:
+    if hasattr(config, "workerinput"):  # xdist worker: the controller started it
+        return
+    bindir = pg.find_bindir()
+    if bindir is None:
+        ci = " (CI must test on PostgreSQL)" if os.environ.get("CI") else ""
+        raise pytest.UsageError(
+            "SAMARKIV_TEST_DB=postgresql but no initdb was found under "
+            f"/usr/lib/postgresql/*/bin{ci}; install the postgresql package (make test does)."
+        )
+    cluster = pg.start_cluster(bindir)
+    _state["cluster"] = cluster
+    os.environ["SAMARKIV_DATABASE_URL"] = cluster.url
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    """Runs before pytest-django loads the settings, so env vars still count."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samarkiv.settings")
+    home = tempfile.mkdtemp(prefix="samarkiv-test-home-")
+    _state["home"] = home
+    os.environ["SAMARKIV_HOME"] = home
+    os.environ.pop("SAMARKIV_CONFIG", None)
+    if wants_postgresql():
+        _start_postgresql(config)
+    else:
+        os.environ.pop("SAMARKIV_DATABASE_URL", None)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    cluster = _state.pop("cluster", None)
+    if cluster is not None:
+        cluster.stop()
+    home = _state.pop("home", None)
+    if home:
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"samarkiv catalogue: {'postgresql' if wants_postgresql() else 'sqlite'}"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        uses_db = item.get_closest_marker("django_db") or {"db", "transactional_db"} & set(
+            getattr(item, "fixturenames", ())
+        )
+        if uses_db and not item.get_closest_marker("db"):
+            item.add_marker(pytest.mark.db)
+
+
+@pytest.fixture
+def subprocess_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Environment for a `samarkiv` subprocess: its own home, SQLite, no test leftovers."""
+    env = dict(os.environ)
+    for name in ("SAMARKIV_DATABASE_URL", "SAMARKIV_CONFIG", "DJANGO_SETTINGS_MODULE"):
+        env.pop(name, None)
+    env["SAMARKIV_HOME"] = str(tmp_path_factory.mktemp("home"))
+    return env

@@ -1,0 +1,26 @@
+"""Fixtures for the web tests: collected static files and demo packages as uploads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from samarkiv.ingest.demo_packages import archive, build_broken_sip, build_valid_sip
+
+
+@pytest.fixture(scope="session", autouse=True)
+def collected_static() -> None:
+    """Pages use the production (manifest) static storage, so collect once per session."""
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
+@pytest.fixture
+def valid_zip(tmp_path: Path) -> Path:
+    return archive(build_valid_sip(tmp_path / "src"), tmp_path / "leverans.zip")
+
+
+@pytest.fixture
+def broken_zip(tmp_path: Path) -> Path:
+    return archive(build_broken_sip(tmp_path / "src"), tmp_path / "trasig.zip")
