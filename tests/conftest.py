@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 
 import pytest
@@ -43,10 +44,26 @@ def _start_postgresql(config: pytest.Config) -> None:
     os.environ["SAMARKIV_DATABASE_URL"] = cluster.url
 
 
+def _settings_loaded_too_early() -> bool:
+    """True when something read Django settings before this harness set the env."""
+    conf = sys.modules.get("django.conf")
+    return bool(conf and conf.settings.configured)
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
-    """Runs before pytest-django loads the settings, so env vars still count."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samarkiv.settings")
+    """Point Django at a private home (and maybe PostgreSQL), then set it up.
+
+    pytest-django only sets Django up itself when the settings module comes from the
+    command line, the ini file or an exported DJANGO_SETTINGS_MODULE, which is before
+    any conftest runs; so we leave those unset and set Django up here instead.
+    """
+    if _settings_loaded_too_early():
+        raise pytest.UsageError(
+            "Django settings were loaded before tests/conftest.py could choose a private "
+            "SAMARKIV_HOME: do not export DJANGO_SETTINGS_MODULE or pass --ds."
+        )
+    os.environ["DJANGO_SETTINGS_MODULE"] = "samarkiv.settings"
     home = tempfile.mkdtemp(prefix="samarkiv-test-home-")
     _state["home"] = home
     os.environ["SAMARKIV_HOME"] = home
@@ -55,6 +72,9 @@ def pytest_configure(config: pytest.Config) -> None:
         _start_postgresql(config)
     else:
         os.environ.pop("SAMARKIV_DATABASE_URL", None)
+    import django
+
+    django.setup()
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

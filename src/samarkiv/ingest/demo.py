@@ -27,6 +27,6 @@ def load_demo_data(demo_dir: Path | None = None) -> list[ValidationRun]:
     """Validate every demo input and record it with source=demo."""
     demo_dir = Path(demo_dir or settings.SAMARKIV_DEMO_DIR)
     return [
-        record_demo_validation(validation.validate_package(path, "auto"))
+        record_demo_validation(validation.validate_package(path, "auto"), path.name)
         for path in demo_inputs(demo_dir)
     ]

@@ -50,13 +50,13 @@ def record_validation(
         return ValidationRun.objects.create(source=source, **_fields(report, package_name))
 
 
-def record_demo_validation(report: PackageReport) -> ValidationRun:
+def record_demo_validation(report: PackageReport, package_name: str) -> ValidationRun:
     """Like record_validation, but replaces an earlier demo run of the same package.
 
     Why: `samarkiv demo` runs on every `make run`; it must not pile up duplicates, and
     it should show what today's validator says about the demo packages.
     """
-    fields = _fields(report, None)
+    fields = _fields(report, package_name)
     with transaction.atomic():
         run, _created = ValidationRun.objects.update_or_create(
             source=ValidationSource.DEMO,

@@ -68,8 +68,7 @@ _ZIP_UTF8_FLAG = 0x800
 _ZIP_ENCRYPTED_FLAG = 0x1
 _SPECIAL_MODES = (stat.S_IFCHR, stat.S_IFBLK, stat.S_IFIFO, stat.S_IFSOCK)
 _TAR_META_TYPES = frozenset(
-    {tarfile.GNUTYPE_LONGNAME, tarfile.GNUTYPE_LONGLINK, tarfile.XHDTYPE, tarfile.XGLTYPE}
-    | {tarfile.SOLARIS_XHDTYPE}
+    (tarfile.GNUTYPE_LONGNAME, tarfile.GNUTYPE_LONGLINK, tarfile.XHDTYPE, tarfile.XGLTYPE)
 )
 _READ_ERRORS = (zipfile.BadZipFile, tarfile.TarError, EOFError, zlib.error, lzma.LZMAError)
 _READ_ERRORS += (OSError, NotImplementedError, RuntimeError, ValueError)
@@ -549,7 +548,7 @@ def _open_reader(path: Path, limits: Limits) -> _Reader:
         return _ZipReader(path, limits)
     try:  # tarfile.is_tarfile would read oversized headers unbounded; open bounded instead
         options = {"encoding": "utf-8", "errors": "surrogateescape"}
-        tf = tarfile.open(path, "r:*", tarinfo=_BoundedTarInfo, **options)
+        tf = tarfile.open(path, "r:*", tarinfo=_BoundedTarInfo, **options)  # noqa: SIM115
     except (tarfile.TarError, EOFError, zlib.error, lzma.LZMAError, OSError):
         tf = None
     if tf is not None:
@@ -669,6 +668,8 @@ def _extract(
     """Create folders and stream files into the workspace; raises _Refused on a limit."""
     base = os.fspath(workspace)
     total = 0
+    # Crossing this many bytes always breaks the size or the ratio limit in _check_size.
+    cap = min(limits.max_total_bytes, max(limits.max_ratio * archive_size, TINY_ARCHIVE_BYTES))
     for entry in plan:
         dest = os.path.join(base, *entry.parts)
         if os.path.commonpath([base, dest]) != base or dest == base:  # defence in depth
@@ -679,7 +680,7 @@ def _extract(
                 os.makedirs(dest, mode=0o755, exist_ok=True)
                 continue
             os.makedirs(os.path.dirname(dest), mode=0o755, exist_ok=True)
-            written = _write_file(reader, entry, dest, limits.max_total_bytes - total)
+            written = _write_file(reader, entry, dest, cap - total)
         except (FileExistsError, NotADirectoryError, IsADirectoryError):
             message = (
                 f"{reader.kind} entry '{entry.display}' collides with another entry on this "
@@ -690,33 +691,37 @@ def _extract(
         _check_size(reader.kind, entry, total, archive_size, limits, declared=False)
 
 
-def _write_file(reader: _Reader, entry: _Entry, dest: str, budget: int) -> int:
-    """Stream one entry in 1 MiB chunks, never beyond its declared size or the budget.
+def _write_file(reader: _Reader, entry: _Entry, dest: str, budget: float) -> int:
+    """Stream one entry into a new file, never beyond its declared size or the budget.
 
-    Never overwrites and never follows a link. Returns the bytes written; one byte over
-    the budget is allowed through so that the caller's size check reports it.
+    Never overwrites and never follows a link. Returns the bytes written; writing stops
+    just past the budget, so that the caller's size check reports the crossing.
     """
     fd = os.open(dest, _WRITE_FLAGS, 0o644)
     written = 0
     with os.fdopen(fd, "wb") as out:
-        try:
-            src = reader.open(entry)
-            with src:
-                while chunk := src.read(CHUNK_BYTES):
-                    written += len(chunk)
-                    if written > entry.size:
-                        message = (
-                            f"{reader.kind} entry '{entry.display}' holds more than its declared "
-                            f"{entry.size} bytes (the archive lies about sizes); "
-                            "extraction was stopped"
-                        )
-                        raise _Refused(RULE_BOMB, message, entry.display)
-                    out.write(chunk)
-                    if written > budget:
-                        break
-        except _READ_ERRORS as exc:
-            raise _unreadable(reader.path, reader.kind, exc) from None
+        for chunk in _chunks(reader, entry):
+            written += len(chunk)
+            if written > entry.size:
+                message = (
+                    f"{reader.kind} entry '{entry.display}' holds more than its declared "
+                    f"{entry.size} bytes (the archive lies about sizes); extraction was stopped"
+                )
+                raise _Refused(RULE_BOMB, message, entry.display)
+            out.write(chunk)
+            if written > budget:
+                break
     return written
+
+
+def _chunks(reader: _Reader, entry: _Entry) -> Iterator[bytes]:
+    """Read an entry in 1 MiB chunks (bounded memory); read errors mean a damaged archive."""
+    try:
+        with reader.open(entry) as src:
+            while chunk := src.read(CHUNK_BYTES):
+                yield chunk
+    except _READ_ERRORS as exc:
+        raise _unreadable(reader.path, reader.kind, exc) from None
 
 
 def _remove_tree(path: Path) -> None:

@@ -35,9 +35,10 @@ def demo() -> int:
 
     runs = load_demo_data()
     for run in runs:
-        verdict = "giltigt" if run.valid else "ogiltigt"
-        print(f"{run.package_name}: {verdict} ({run.error_count} fel, {run.warning_count} varningar)")
-    print(f"Demodata i {settings.SAMARKIV_HOME}")
+        verdict = "valid" if run.valid else "invalid"
+        counts = f"{run.error_count} errors, {run.warning_count} warnings"
+        print(f"{run.package_name}: {verdict} ({counts})")
+    print(f"Demo data loaded into {settings.SAMARKIV_HOME}")
     return 0
 
 
@@ -54,7 +55,7 @@ def serve(host: str, port: int) -> int:
     collect_static()
     import uvicorn
 
-    print(f"samarkiv på http://{host}:{port}/ (avsluta med Ctrl+C)", file=sys.stderr, flush=True)
+    print(f"samarkiv at http://{host}:{port}/ (stop with Ctrl+C)", file=sys.stderr, flush=True)
     uvicorn.run(
         "samarkiv.asgi:application",
         host=host,

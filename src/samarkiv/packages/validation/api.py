@@ -23,6 +23,7 @@ except ImportError:  # pragma: no cover
 from samarkiv.packages.validation.context import MetsContext, PackageContext
 from samarkiv.packages.validation.rules_filesec import check_filesec
 from samarkiv.packages.validation.rules_header import check_header, check_root
+from samarkiv.packages.validation.rules_ids import check_ids
 from samarkiv.packages.validation.rules_metadata import check_amdsec, check_dmdsecs
 from samarkiv.packages.validation.rules_structmap import check_structmap
 
@@ -48,6 +49,10 @@ def validate_package(
         if opened.root is None:
             return report
         root = _package_root(opened.root)
+        roots = _several_roots(root)
+        if len(roots) > 1 or (roots and len(list(root.iterdir())) > 1):
+            report.findings.append(_several_roots_finding(root, roots))
+            return report
         pkg = PackageContext(root=root, version=_FORCED_VERSIONS.get(spec, "2.1.0"))
         report.specification = _validate_opened(pkg, spec)
         report.findings.extend(pkg.findings)
@@ -62,6 +67,29 @@ def _package_root(root: Path) -> Path:
     if len(entries) == 1 and entries[0].is_dir() and not entries[0].is_symlink():
         return entries[0]
     return root
+
+
+def _several_roots(root: Path) -> list[str]:
+    """Folders that each look like a package, side by side where one root was expected."""
+    if any((root / name).is_file() for name in _METS_NAMES):
+        return []
+    return sorted(
+        entry.name
+        for entry in root.iterdir()
+        if entry.is_dir() and any((entry / name).is_file() for name in _METS_NAMES)
+    )
+
+
+def _several_roots_finding(root: Path, roots: list[str]):
+    from samarkiv.packages.report import Finding, Level
+
+    return Finding(
+        "CSIPSTR1",
+        Level.MUST,
+        f"the package holds {len(list(root.iterdir()))} top-level entries including the "
+        f"package folder(s) {', '.join(roots)}; a package MUST have one root folder",
+        path=root.name,
+    )
 
 
 def _find_mets(root: Path) -> Path | None:
@@ -143,6 +171,7 @@ def _check_mets(ctx: MetsContext, folder_name: str) -> None:
     check_amdsec(ctx)
     check_filesec(ctx)
     check_structmap(ctx)
+    check_ids(ctx)
     xsd.check_schema(ctx, xsd.eark_schema())
     references.check_references(ctx)
 

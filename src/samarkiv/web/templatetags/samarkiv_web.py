@@ -2,10 +2,15 @@
 
 from django import template
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 register = template.Library()
 
-SEVERITY_LABELS = {"error": _("Fel"), "warning": _("Varning"), "info": _("Upplysning")}
+SEVERITY_LABELS = {
+    "error": pgettext_lazy("severity", "Fel"),
+    "warning": _("Varning"),
+    "info": _("Upplysning"),
+}
 # RFC 2119 keywords as the Swedish translations of the E-ARK specifications use them.
 LEVEL_LABELS = {"MUST": _("SKA"), "SHOULD": _("BÖR"), "MAY": _("KAN")}
 
