@@ -21,12 +21,9 @@ import tempfile
 import pytest
 
 from tests import pg
+from tests.pg import wants_postgresql
 
 _state: dict = {}
-
-
-def wants_postgresql() -> bool:
-    return os.environ.get("SAMARKIV_TEST_DB", "sqlite").lower() in {"postgresql", "postgres"}
 
 
 def _start_postgresql(config: pytest.Config) -> None:

@@ -25,6 +25,11 @@ DB_NAME = "samarkiv"
 DB_USER = "samarkiv"
 
 
+def wants_postgresql() -> bool:
+    """True in the PostgreSQL run of the suite (SAMARKIV_TEST_DB=postgresql)."""
+    return os.environ.get("SAMARKIV_TEST_DB", "sqlite").lower() in {"postgresql", "postgres"}
+
+
 def find_bindir() -> Path | None:
     """The newest /usr/lib/postgresql/<v>/bin that has initdb, else initdb on PATH."""
     candidates = glob.glob("/usr/lib/postgresql/*/bin/initdb")
@@ -65,14 +70,36 @@ class Cluster:
             raise RuntimeError(f"{tool} failed ({result.returncode}):\n{result.stderr}")
 
     def start(self) -> Cluster:
-        self._run("initdb", "-D", str(self.datadir), "-U", DB_USER, "-A", "trust", "-E", "UTF8",
-                  "--locale=C.UTF-8", "--no-sync")
+        self._run(
+            "initdb",
+            "-D",
+            str(self.datadir),
+            "-U",
+            DB_USER,
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+            "--no-sync",
+        )
         options = (
             f"-p {self.port} -k {self.base} -c listen_addresses=127.0.0.1 "
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         )
-        self._run("pg_ctl", "-D", str(self.datadir), "-l", str(self.base / "server.log"),
-                  "-o", options, "-w", "-t", "60", "start")
+        self._run(
+            "pg_ctl",
+            "-D",
+            str(self.datadir),
+            "-l",
+            str(self.base / "server.log"),
+            "-o",
+            options,
+            "-w",
+            "-t",
+            "60",
+            "start",
+        )
         self._run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", DB_USER, DB_NAME)
         return self
 

@@ -84,7 +84,9 @@ def test_corpus_expectation(exp, corpus, reports):
         fixity_rule = FIXITY_RULES.get((exp.requirement, exp.rule))
         if fixity_rule:
             unexplained = [
-                f for f in report.findings if f.rule_id == fixity_rule and CRLF_HINT not in f.message
+                f
+                for f in report.findings
+                if f.rule_id == fixity_rule and CRLF_HINT not in f.message
             ]
             assert not unexplained, unexplained
     else:

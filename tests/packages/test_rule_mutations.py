@@ -311,7 +311,13 @@ CASES = [
     (SIPPKG, "SIP RECORDSTATUS", set_attr(HDR, "RECORDSTATUS", "ANCIENT"), "SIP3", "info"),
     (SIPPKG, "SIP agent role", on_all("agent", "ROLE", None), "SIP10", "error"),
     (SIPPKG, "SIP submitting agent", on_all("agent", "TYPE", "OTHER"), "SIP15", "error"),
-    (SIPPKG, "SIP format version empty", on_all("file", q(SIP, "FILEFORMATVERSION"), " "), "SIP33", "warning"),
+    (
+        SIPPKG,
+        "SIP format version empty",
+        on_all("file", q(SIP, "FILEFORMATVERSION"), " "),
+        "SIP33",
+        "warning",
+    ),
     (
         SIPPKG,
         "SIP registry key empty",

@@ -161,7 +161,9 @@ def _file_sec(root: etree._Element, pkg: Path, schemas: list[str]) -> None:
 
 def _struct_map(root: etree._Element, name: str) -> None:
     smap = etree.SubElement(
-        root, m.q(m.METS, "structMap"), {"ID": "structmap-csip", "TYPE": "PHYSICAL", "LABEL": "CSIP"}
+        root,
+        m.q(m.METS, "structMap"),
+        {"ID": "structmap-csip", "TYPE": "PHYSICAL", "LABEL": "CSIP"},
     )
     top = m.div(smap, "div-root", name)
     m.div(top, "div-metadata", "Metadata", ADMID="pkg-digiprov", DMDID="pkg-dmd")

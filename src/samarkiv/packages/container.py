@@ -212,7 +212,7 @@ def _archive_entry(raw: bytes, kind: str, size: int, handle: object, target: str
     if name.startswith(("/", "\\")):
         escape = "is an absolute path"
     elif _DRIVE.match(name):
-        escape = "starts with a Windows drive letter (absolute path)"
+        escape = "is an absolute Windows path with a drive letter"
     parts = tuple(p for p in _SEPARATORS.split(name) if p not in ("", "."))
     if not escape and ".." in parts:
         escape = "escapes the package root"
@@ -227,9 +227,10 @@ def _name_problem(entry: _Entry, limits: Limits) -> tuple[str, str] | None:
     """The first rule the entry's type or name breaks, as (rule id, explanation)."""
     if entry.escape:
         return RULE_TRAVERSAL, f"{entry.escape} (path traversal)"
+    to = f" to '{entry.target}'" if entry.target else ""
     links = {
-        "symlink": f"is a symbolic link to '{entry.target}'",
-        "hardlink": f"is a hard link to '{entry.target}'",
+        "symlink": f"is a symbolic link{to}",
+        "hardlink": f"is a hard link{to}",
         "special": "is a device, FIFO, socket or other special file",
     }
     if entry.kind in links:

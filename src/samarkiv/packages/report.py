@@ -20,9 +20,7 @@ class Level(enum.StrEnum):
 
     @property
     def severity(self) -> Severity:
-        return {Level.MUST: Severity.ERROR, Level.SHOULD: Severity.WARNING}.get(
-            self, Severity.INFO
-        )
+        return {Level.MUST: Severity.ERROR, Level.SHOULD: Severity.WARNING}.get(self, Severity.INFO)
 
 
 class Severity(enum.StrEnum):
@@ -77,9 +75,7 @@ class PackageReport:
 
     def rule_ids(self, severity: Severity | None = None) -> set[str]:
         return {
-            f.rule_id
-            for f in self.findings
-            if severity is None or f.effective_severity is severity
+            f.rule_id for f in self.findings if severity is None or f.effective_severity is severity
         }
 
     def to_dict(self) -> dict:

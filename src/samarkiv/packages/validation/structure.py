@@ -30,7 +30,9 @@ def check_structure(pkg: PackageContext) -> None:
         hint = f" (found {near[0]!r}: the name is case-sensitive)" if near else ""
         pkg.add("CSIPSTR4", f"the package root has no file named METS.xml{hint}", path="METS.xml")
     if "metadata" not in names or not (root / "metadata").is_dir():
-        pkg.add("CSIPSTR5", "the package root SHOULD have a folder named 'metadata'", path="metadata")
+        pkg.add(
+            "CSIPSTR5", "the package root SHOULD have a folder named 'metadata'", path="metadata"
+        )
     else:
         _check_metadata_folder(pkg, root / "metadata", "metadata")
     for extra in (n for n in names if n not in KNOWN_ROOT_ENTRIES):

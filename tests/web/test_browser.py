@@ -1,0 +1,134 @@
+"""The real thing: `samarkiv demo` + `samarkiv serve` (uvicorn) driven by headless Chromium."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from samarkiv.ingest.demo_packages import archive, build_broken_sip
+from tests.pg import free_port
+
+CHROMIUM = Path("/usr/bin/chromium")
+SAMARKIV = Path(sys.executable).with_name("samarkiv")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+if not CHROMIUM.exists() and not os.environ.get("CI"):
+    pytest.skip("needs /usr/bin/chromium (apt-get install chromium)", allow_module_level=True)
+
+
+def _wait_until_healthy(base_url: str, server: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"samarkiv serve exited with {server.returncode}")
+        try:
+            with urllib.request.urlopen(f"{base_url}/healthz", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise TimeoutError("samarkiv serve did not answer /healthz")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A production server (uvicorn) on a free loopback port, with its own home."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SAMARKIV_", "DJANGO_"))}
+    env["SAMARKIV_HOME"] = str(tmp_path_factory.mktemp("browser-home"))
+    subprocess.run([str(SAMARKIV), "demo"], env=env, check=True, capture_output=True, timeout=300)
+    port = free_port()
+    log = (Path(env["SAMARKIV_HOME"]) / "serve.log").open("wb")
+    proc = subprocess.Popen(
+        [str(SAMARKIV), "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_healthy(base_url, proc)
+        yield base_url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser) -> Iterator:
+    context = browser.new_context(locale="sv-SE")
+    yield context.new_page()
+    context.close()
+
+
+def test_demo_runs_are_listed_with_styles_served(server: str, page) -> None:
+    page.goto(f"{server}/")
+    assert page.url == f"{server}/staff/"
+    assert page.locator("html").get_attribute("lang") == "sv"
+    assert page.get_by_role("heading", level=1).inner_text() == "Valideringar"
+    rows = page.locator("table tbody tr")
+    assert rows.count() == 3
+    assert page.get_by_role("link", name="sip-exempelby-trasigt-2024").is_visible()
+    # the stylesheet came through whitenoise: the header has its brand colour
+    header_bg = page.locator(".site-header").evaluate("e => getComputedStyle(e).backgroundColor")
+    assert header_bg == "rgb(11, 61, 102)"
+
+
+def test_upload_through_the_form_shows_the_report(server: str, page, tmp_path: Path) -> None:
+    package = archive(build_broken_sip(tmp_path), tmp_path / "leverans-fran-socialtjansten.zip")
+    page.goto(f"{server}/staff/")
+    page.get_by_label("Paket", exact=True).set_input_files(str(package))
+    page.get_by_label("Specifikation").select_option("csip-2.2")
+    page.get_by_role("button", name="Validera").click()
+    page.wait_for_url("**/staff/validations/*/")
+    heading = page.get_by_role("heading", level=1).inner_text()
+    assert heading == "Valideringsrapport: leverans-fran-socialtjansten.zip"
+    assert page.locator(".verdict").inner_text() == "Ogiltigt"
+    assert page.get_by_role("heading", name="Storlek och kontrollsummor").is_visible()
+    assert page.get_by_role("rowheader", name="FIXITY-CHECKSUM").count() >= 1
+
+    page.get_by_role("link", name="Alla valideringar").click()
+    assert page.get_by_role("link", name="leverans-fran-socialtjansten.zip").is_visible()
+
+
+def test_language_switch_and_skip_link(server: str, page) -> None:
+    page.goto(f"{server}/staff/")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Hoppa till huvudinnehållet")
+    assert skip.evaluate("e => e === document.activeElement")
+    page.get_by_role("button", name="English").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.get_by_role("heading", level=1).inner_text() == "Validations"
