@@ -1,8 +1,15 @@
 """ASGI entry point, served by uvicorn (`samarkiv serve`)."""
 
 import os
+import warnings
 
 from django.core.asgi import get_asgi_application
+
+# WhiteNoise serves static files with synchronous iterators; Django's ASGI handler then
+# reads them in a thread and warns on every file. The files are small, the warning noise.
+warnings.filterwarnings(
+    "ignore", message="StreamingHttpResponse must consume synchronous iterators"
+)
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samarkiv.settings")
 

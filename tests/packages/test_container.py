@@ -522,3 +522,12 @@ def test_limits_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
     assert Limits.from_env() == Limits()
     assert Limits().max_total_bytes == 64 * 2**30
+
+
+def test_read_only_workspace_content_is_still_removed(tmp_path: Path, ws: Path) -> None:
+    with open_package(make_zip(tmp_path / "ro.zip", GOOD), workspace=ws) as pkg:
+        assert pkg.root is not None
+        (pkg.root / "METS.xml").chmod(0o400)
+        (pkg.root / "metadata").chmod(0o500)
+        pkg.root.chmod(0o500)
+    assert listing(ws) == []

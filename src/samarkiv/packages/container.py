@@ -39,7 +39,6 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
 from typing import IO, Protocol
 
 from samarkiv.errors import UnreadableInputError, UsageError
@@ -111,41 +110,26 @@ def _env_number(name: str, default: float, *, integer: bool = True) -> float:
     return value
 
 
+@dataclass(eq=False)
 class OpenedPackage:
     """An opened package; a context manager that removes its temporary workspace on exit."""
 
-    def __init__(
-        self,
-        source: Path,
-        container: str,
-        root: Path | None,
-        findings: list[Finding],
-        workspace: Path | None = None,
-    ) -> None:
-        self.source = source  # the path that was opened
-        self.container = container  # "directory" | "zip" | "tar"
-        self.root = root  # the folder that should hold METS.xml; None if refused
-        self.findings = findings
-        self.workspace = workspace  # temporary extraction folder (archives only)
+    source: Path  # the path that was opened
+    container: str  # "directory" | "zip" | "tar"
+    root: Path | None  # the folder that should hold METS.xml; None if refused or unknown
+    findings: list[Finding]
+    workspace: Path | None = None  # temporary extraction folder (archives only)
 
     def __enter__(self) -> OpenedPackage:
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
     def close(self) -> None:
         """Remove the workspace; safe to call more than once."""
         if self.workspace is not None:
             _remove_tree(self.workspace)
-
-    def __repr__(self) -> str:
-        return f"OpenedPackage({self.container}, root={self.root}, findings={len(self.findings)})"
 
 
 def open_package(
@@ -486,8 +470,9 @@ class _BoundedTarInfo(tarfile.TarInfo):
     def _proc_member(self, tarfile: tarfile.TarFile) -> tarfile.TarInfo:  # type: ignore[override]
         if self.type in _TAR_META_TYPES and self.size > MAX_TAR_META_BYTES:
             message = (
-                f"tar header before '{self.name}' declares {self.size} bytes of metadata, "
-                f"over the limit of {MAX_TAR_META_BYTES} bytes; nothing was extracted"
+                f"tar metadata header '{self.name}' declares {self.size} bytes, over the "
+                f"limit of {MAX_TAR_META_BYTES} bytes (long name or pax data); "
+                "nothing was extracted"
             )
             raise _Refused(RULE_BOMB, message, self.name, container="tar")
         return super()._proc_member(tarfile)
@@ -525,16 +510,9 @@ class _TarReader:
 def _tar_entry(info: tarfile.TarInfo) -> _Entry:
     raw = info.name.encode("utf-8", "surrogateescape")
     target = _display(info.linkname.encode("utf-8", "surrogateescape"))
-    if info.isreg():
-        kind = "file"
-    elif info.isdir():
-        kind = "dir"
-    elif info.issym():
-        kind = "symlink"
-    elif info.islnk():
-        kind = "hardlink"
-    else:
-        kind = "special"
+    kinds = [(info.isreg, "file"), (info.isdir, "dir"), (info.issym, "symlink")]
+    kind = next((kind for test, kind in kinds if test()), "special")
+    kind = "hardlink" if info.islnk() else kind
     return _archive_entry(raw, kind, info.size, info, target)
 
 

@@ -46,6 +46,7 @@ TITLES: dict[str, Promise] = {
 }
 ORDER = list(TITLES)
 OTHER = "OTHER"
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
 @dataclass
@@ -69,7 +70,10 @@ def section_key(rule_id: str) -> str:
 
 
 def group_findings(findings: list[dict]) -> list[Section]:
-    """Sections in METS reading order; unknown prefixes follow in order of appearance."""
+    """Sections in METS reading order; unknown prefixes follow in order of appearance.
+
+    Within a section, errors come before warnings and notices.
+    """
     sections: dict[str, Section] = {}
     for finding in findings:
         key = section_key(finding.get("rule_id", ""))
@@ -81,4 +85,6 @@ def group_findings(findings: list[dict]) -> list[Section]:
     def rank(key: str) -> int:
         return ORDER.index(key) if key in ORDER else len(ORDER)
 
+    for section in sections.values():  # errors first; sort is stable within a severity
+        section.findings.sort(key=lambda f: SEVERITY_ORDER.get(f.get("severity", ""), 3))
     return sorted(sections.values(), key=lambda s: rank(s.key))

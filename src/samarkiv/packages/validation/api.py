@@ -14,12 +14,7 @@ from pathlib import Path
 from samarkiv.packages.container import Limits, open_package
 from samarkiv.packages.report import PackageReport
 from samarkiv.packages.safexml import XmlProblem, parse_untrusted
-from samarkiv.packages.validation import references, rules_profiles, structure, xsd
-
-try:  # TEMP until fgs1 lands
-    from samarkiv.packages.validation import fgs1
-except ImportError:  # pragma: no cover
-    fgs1 = None
+from samarkiv.packages.validation import fgs1, references, rules_profiles, structure, xsd
 from samarkiv.packages.validation.context import MetsContext, PackageContext
 from samarkiv.packages.validation.rules_filesec import check_filesec
 from samarkiv.packages.validation.rules_header import check_header, check_root
@@ -111,7 +106,7 @@ def _validate_opened(pkg: PackageContext, spec: str) -> str:
         if mets_path.name == "METS.xml":
             structure.check_structure(pkg)
         return spec if spec != "auto" else "unknown"
-    if spec == "fgs-1.2" or (spec == "auto" and fgs1 is not None and fgs1.is_fgs1(ctx.root)):
+    if spec == "fgs-1.2" or (spec == "auto" and fgs1.is_fgs1(ctx.root)):
         return _validate_fgs1(pkg, ctx)
     if spec == "auto":
         pkg.version = _detect_version(ctx)
@@ -180,5 +175,6 @@ def _validate_fgs1(pkg: PackageContext, ctx: MetsContext) -> str:
     fgs1.check_fgs1(ctx)
     xsd.check_schema(ctx, xsd.fgs1_schema())
     references.check_references(ctx)
-    references.check_unlisted(pkg, {ctx.rel_path})
+    # ESSArch and other FGS 1.x producers keep package events in an unlisted ipevents.xml.
+    references.check_unlisted(pkg, {ctx.rel_path, "ipevents.xml"})
     return f"fgs-{fgs1.fgs1_version(ctx.root)}"

@@ -34,7 +34,29 @@ METS_CHECKSUM_TYPES = frozenset(
 )
 
 METS_MDTYPES = frozenset(
-    ["MARC", "MODS", "EAD", "DC", "NISOIMG", "LC-AV", "VRA", "TEIHDR", "DDI", "FGDC", "LOM", "PREMIS", "PREMIS:OBJECT", "PREMIS:AGENT", "PREMIS:RIGHTS", "PREMIS:EVENT", "TEXTMD", "METSRIGHTS", "EAC-CPF", "LIDO", "OTHER"]
+    [
+        "MARC",
+        "MODS",
+        "EAD",
+        "DC",
+        "NISOIMG",
+        "LC-AV",
+        "VRA",
+        "TEIHDR",
+        "DDI",
+        "FGDC",
+        "LOM",
+        "PREMIS",
+        "PREMIS:OBJECT",
+        "PREMIS:AGENT",
+        "PREMIS:RIGHTS",
+        "PREMIS:EVENT",
+        "TEXTMD",
+        "METSRIGHTS",
+        "EAC-CPF",
+        "LIDO",
+        "OTHER",
+    ]
     + ["ISO 19115:2003 NAP"]
 )
 

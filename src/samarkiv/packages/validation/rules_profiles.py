@@ -172,7 +172,8 @@ def check_sip_file_formats(ctx: MetsContext) -> None:
         for f in empty:
             ctx.add(
                 rule_id,
-                f"file '{f.get('ID')}' has an empty @sip:{names[0]}; if present it MUST have a value",
+                f"file '{f.get('ID')}' has an empty @sip:{names[0]}; "
+                "if present it MUST have a value",
                 f,
                 level=Level.SHOULD,
             )

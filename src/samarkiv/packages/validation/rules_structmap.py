@@ -123,7 +123,8 @@ def _check_id_list(ctx, div, attr, rule_id, current: set, known: set, what: str)
     if missing:
         ctx.add(
             rule_id,
-            f"the Metadata division's @{attr} does not list the current {what} section(s) {', '.join(missing)}",
+            f"the Metadata division's @{attr} does not list the current {what} "
+            f"section(s) {', '.join(missing)}",
             div,
             level=Level.MUST,
         )
@@ -131,7 +132,8 @@ def _check_id_list(ctx, div, attr, rule_id, current: set, known: set, what: str)
     if unknown:
         ctx.add(
             rule_id,
-            f"the Metadata division's @{attr} lists {', '.join(unknown)}, which are not {what} sections",
+            f"the Metadata division's @{attr} lists {', '.join(unknown)}, "
+            f"which are not {what} sections",
             div,
             level=Level.MUST,
         )
@@ -184,7 +186,8 @@ def _check_fptr(ctx, fptr, label: str, rule_id: str, groups: dict[str, str]) -> 
         shown = "no fileGrp" if use is None else f"fileGrp with @USE={use!r}"
         ctx.add(
             rule_id,
-            f"fptr/@FILEID '{fileid}' in the {label} division points to {shown}; it MUST point to a '{label}' fileGrp",
+            f"fptr/@FILEID '{fileid}' in the {label} division points to {shown}; "
+            f"it MUST point to a '{label}' fileGrp",
             fptr,
         )
 
@@ -218,7 +221,8 @@ def _check_representation_divisions(ctx: MetsContext, main, groups: dict[str, st
     if rep_mets and not with_mptr:
         ctx.add(
             "CSIP105",
-            "representation METS files exist but no division labelled 'Representations/<name>' points to them",
+            "representation METS files exist but no division labelled "
+            "'Representations/<name>' points to them",
             main,
         )
     for div in rep_divs:
@@ -229,7 +233,8 @@ def _check_representation_divisions(ctx: MetsContext, main, groups: dict[str, st
         if name in rep_mets and len(mptrs) != 1:
             ctx.add(
                 "CSIP109",
-                f"division {div.get('LABEL')!r} has {len(mptrs)} mptr elements; it MUST have one pointing to representations/{name}/METS.xml",
+                f"division {div.get('LABEL')!r} has {len(mptrs)} mptr elements; it MUST "
+                f"have one pointing to representations/{name}/METS.xml",
                 div,
             )
         for mptr in mptrs:
