@@ -50,8 +50,20 @@ def check_structure(pkg: PackageContext) -> None:
 
 
 def _check_metadata_folder(pkg: PackageContext, folder: Path, rel: str) -> None:
-    for name in _names(folder):
-        if (folder / name).is_dir() and name not in KNOWN_METADATA:
+    names = [n for n in _names(folder) if (folder / n).is_dir()]
+    for name, rule_id in (("preservation", "CSIPSTR6"), ("descriptive", "CSIPSTR7")):
+        if name not in names:
+            near = [n for n in names if n.casefold() == name]
+            hint = f" (found {near[0]!r}: names are case-sensitive)" if near else ""
+            pkg.add(
+                rule_id,
+                f"{rel} has no '{name}' sub-folder; {name} metadata SHOULD go there{hint}",
+                path=f"{rel}/{name}",
+            )
+    if "other" not in names:
+        pkg.add("CSIPSTR8", f"{rel} has no 'other' sub-folder (optional)", path=f"{rel}/other")
+    for name in names:
+        if name not in KNOWN_METADATA:
             pkg.add(
                 "CSIPSTR8",
                 f"metadata sub-folder {name!r}: other metadata MAY go in '{rel}/other'",
