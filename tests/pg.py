@@ -30,10 +30,14 @@ def wants_postgresql() -> bool:
     return os.environ.get("SAMARKIV_TEST_DB", "sqlite").lower() in {"postgresql", "postgres"}
 
 
+def _version(initdb: str) -> tuple[int, ...]:
+    name = Path(initdb).parent.parent.name  # /usr/lib/postgresql/<version>/bin/initdb
+    return tuple(int(part) for part in name.split(".") if part.isdigit())
+
+
 def find_bindir() -> Path | None:
     """The newest /usr/lib/postgresql/<v>/bin that has initdb, else initdb on PATH."""
-    candidates = glob.glob("/usr/lib/postgresql/*/bin/initdb")
-    candidates.sort(key=lambda p: int(Path(p).parent.parent.name or 0))
+    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=_version)
     if candidates:
         return Path(candidates[-1]).parent
     on_path = shutil.which("initdb")

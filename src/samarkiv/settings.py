@@ -189,6 +189,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_HSTS_SECONDS = int(_setting("hsts_seconds", 0))
+SECURE_SSL_REDIRECT = _flag("ssl_redirect", False)  # on when served over HTTPS only
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if _flag("behind_https_proxy", False) else None
 )

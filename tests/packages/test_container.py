@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from samarkiv.errors import UnreadableInputError, UsageError
-from samarkiv.packages import container
+from samarkiv.packages import archive_readers, container
 from samarkiv.packages.container import Limits, open_package
 from samarkiv.packages.report import Level, Severity
 
@@ -434,14 +434,14 @@ def test_actual_bytes_are_counted_when_declared_sizes_lie(tmp_path, ws, monkeypa
 
 
 def test_entry_larger_than_declared_is_refused(tmp_path, ws, monkeypatch) -> None:
-    original = container._zip_entry
+    original = archive_readers._zip_entry
 
     def understated(info: zipfile.ZipInfo) -> container._Entry:
         entry = original(info)
         entry.size = min(entry.size, 10)
         return entry
 
-    monkeypatch.setattr(container, "_zip_entry", understated)
+    monkeypatch.setattr(archive_readers, "_zip_entry", understated)
     path = make_zip(tmp_path / "lie.zip", {"pkg/a": bytes(5000)})
     assert "lies about sizes" in assert_refused(path, ws, "PKG-BOMB")
 

@@ -198,3 +198,11 @@ def test_demo_data_shows_on_the_staff_page_and_is_not_duplicated(
     assert by_name["sip-exempelby-trasigt-2024"] is False
     html = client.get("/staff/").content.decode()
     assert "sip-exempelby-protokoll-2024" in html
+
+
+def test_upload_over_the_size_limit_is_refused(client: Client, valid_zip: Path, settings) -> None:
+    settings.SAMARKIV_MAX_UPLOAD_BYTES = 100
+    response = _upload(client, valid_zip)
+    assert response.status_code == 400
+    assert "Paketet är större än 100\xa0byte." in response.content.decode()
+    assert not ValidationRun.objects.exists()

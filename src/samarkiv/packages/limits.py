@@ -3,7 +3,7 @@
 They live apart from the opening code because every part of it (the entry checks, the
 archive readers and the extraction in ``container``) needs them, and keeping them in a
 leaf module with no package-internal imports lets those parts depend on them without
-import cycles. ``container`` re-exports everything here, which stays the public import path.
+import cycles. ``container`` re-exports its public names, so that stays the import path.
 """
 
 from __future__ import annotations

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from samarkiv.errors import UsageError
@@ -37,4 +39,11 @@ class UploadForm(forms.Form):
             container_suffix(upload.name)
         except UsageError as exc:
             raise forms.ValidationError(exc.message, code="container") from exc
+        limit = settings.SAMARKIV_MAX_UPLOAD_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("Paketet är större än %(limit)s."),
+                code="too_large",
+                params={"limit": filesizeformat(limit)},
+            )
         return upload
