@@ -82,6 +82,7 @@ main()
 Finding = tuple[str, str, str]
 Reports = dict[str, list[Finding]]
 Parser = Callable[[str], Reports]
+Scored = tuple[Expectation, Path]  # an expectation and the unpacked package it is about
 
 
 @dataclass(frozen=True)
@@ -113,10 +114,10 @@ class ModeResult:
 # ---------------------------------------------------------------- corpus
 
 
-def load_corpus(root: Path) -> tuple[list[Path], list[tuple[Expectation, Path]]]:
+def load_corpus(root: Path) -> tuple[list[Path], list[Scored]]:
     """Unpack the corpus under ``root``; return the package folders and the expectations."""
     unpack_corpus(root)
-    expectations: list[tuple[Expectation, Path]] = []
+    expectations: list[Scored] = []
     for case_xml in sorted(corpus_dir().glob("*/*/testCase.xml")):
         case = case_xml.parent.relative_to(corpus_dir()).as_posix()
         for exp in read_expectations(case_xml.parent, case):
@@ -201,7 +202,7 @@ def eark_rule(exp: Expectation) -> str:
     return exp.requirement
 
 
-def score(result: ModeResult, tool: Tool, expectations: list[tuple[Expectation, Path]]) -> None:
+def score(result: ModeResult, tool: Tool, expectations: list[Scored]) -> None:
     outcomes = [
         (exp.is_valid, meets(exp, tool.rule_for(exp), result.reports.get(str(path), [])))
         for exp, path in expectations
@@ -483,6 +484,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=1, help="runs per measurement (median)")
     parser.add_argument("--limit", type=int, help="only the first K packages (smoke run)")
     parser.add_argument("--skip-eark", action="store_true", help="measure samarkiv only")
+    parser.add_argument("--misses", action="store_true", help="list unmet expectations")
     args = parser.parse_args(argv)
     if args.repeat < 1 or (args.limit is not None and args.limit < 1):
         parser.error("--repeat and --limit must be at least 1")
@@ -490,16 +492,37 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def measure(
-    tool: Tool, packages: list[Path], repeat: int, expectations: list[tuple[Expectation, Path]]
+    tool: Tool, packages: list[Path], args: argparse.Namespace, expectations: list[Scored]
 ) -> list[ModeResult]:
-    results = []
-    for name, run in (("one per process", one_per_process), ("all in one call", all_in_one)):
-        print(f"\n== {tool.name}, {name}", flush=True)
-        result = run(tool, packages, repeat)
-        score(result, tool, expectations)
-        print_mode(result)
-        results.append(result)
-    return results
+    """One process per package, then one call for every package the tool reported on.
+
+    A package that crashes the tool would end the single call and lose every package
+    after it, so the call leaves those out (it only makes the tool look faster).
+    """
+    print(f"\n== {tool.name}, one per process", flush=True)
+    single = one_per_process(tool, packages, args.repeat)
+    score(single, tool, expectations)
+    print_mode(single)
+    if args.misses:
+        print_misses(single, tool, expectations)
+    reported = [p for p in packages if str(p) in single.reports]
+    print(f"\n== {tool.name}, all in one call", flush=True)
+    if len(reported) < len(packages):
+        print(f"  leaving out the {len(packages) - len(reported)} packages it crashed on")
+    batch = all_in_one(tool, reported, args.repeat)
+    score(batch, tool, expectations)
+    print_mode(batch)
+    return [single, batch]
+
+
+def print_misses(result: ModeResult, tool: Tool, expectations: list[Scored]) -> None:
+    for exp, path in expectations:
+        findings = result.reports.get(str(path))
+        if not meets(exp, tool.rule_for(exp), findings or []):
+            got = sorted({s for r, s, _ in findings or [] if r == tool.rule_for(exp)})
+            seen = "no report" if findings is None else f"{tool.rule_for(exp)}: {got or 'none'}"
+            want = "valid" if exp.is_valid else exp.level
+            print(f"    missed {exp.case} r{exp.rule} {exp.package} (want {want}; {seen})")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -527,21 +550,21 @@ def _measure_all(
     eark_py: Path | None,
     tmp: Path,
     packages: list[Path],
-    expectations: list[tuple[Expectation, Path]],
+    expectations: list[Scored],
 ) -> list[ModeResult]:
     ours = samarkiv_tool()
     if not check_tool(ours, packages[0]):
         sys.exit("samarkiv printed no report; nothing to measure")
     if eark_py is None:
-        return measure(ours, packages, args.repeat, expectations)
+        return measure(ours, packages, args, expectations)
     wrapper = tmp / "eark_wrapper.py"
     wrapper.write_text(EARK_WRAPPER, encoding="utf-8")
     with vocabulary_server(vocabulary_folder(eark_py, tmp / "www")) as base_url:
         theirs = eark_tool(eark_py, wrapper, base_url)
         if not check_tool(theirs, packages[0]):
             sys.exit("eark-validator printed no report; see above")
-        results = measure(ours, packages, args.repeat, expectations)
-        results += measure(theirs, packages, args.repeat, expectations)
+        results = measure(ours, packages, args, expectations)
+        results += measure(theirs, packages, args, expectations)
         served = _QuietHandler.served
     misses = [path for path, code in served if code != 200]
     print(f"\nvocabulary server: {len(served)} requests, {len(misses)} not found {misses[:3]}")

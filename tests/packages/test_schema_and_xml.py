@@ -90,3 +90,18 @@ def test_swedish_file_names_resolve_with_percent_encoding(package):
     )
     report = validate_package(package)
     assert "REFERENCE-MISSING" not in report.rule_ids()
+
+
+@pytest.mark.parametrize(
+    "data", [b"a\nb\r\nc\n", b"\n\n", b"x", b"a\r\n", b"y" * (2**20 - 1) + b"\r\nz\n"]
+)
+def test_the_crlf_explanation_matches_a_real_conversion(tmp_path, data):
+    import hashlib
+
+    from samarkiv.packages.validation import fixity
+
+    path = tmp_path / "f.txt"
+    path.write_bytes(data)
+    converted = data.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+    assert fixity.crlf_digest(path, "SHA-256") == hashlib.sha256(converted).hexdigest()
+    assert fixity.crlf_size(path) == len(converted)

@@ -71,17 +71,11 @@ def _crlf_chunks(path: Path) -> Iterable[bytes]:
     """The file's bytes with every bare LF turned into CRLF, chunk by chunk."""
     pending_cr = False
     for chunk in _chunks(path):
-        out = bytearray()
-        for piece in chunk.split(b"\n")[:-1]:
-            out += piece
-            if not (piece.endswith(b"\r") or (not piece and pending_cr)):
-                out += b"\r"
-            out += b"\n"
-            pending_cr = False
-        tail = chunk.rsplit(b"\n", 1)[-1] if b"\n" in chunk else chunk
-        out += tail
-        pending_cr = chunk.endswith(b"\r")
-        yield bytes(out)
+        head = b""
+        if pending_cr and chunk.startswith(b"\n"):
+            head, chunk = b"\n", chunk[1:]
+        pending_cr = chunk.endswith(b"\r") or (not chunk and pending_cr)
+        yield head + chunk.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
 
 
 def crlf_digest(path: Path, checksum_type: str) -> str:
