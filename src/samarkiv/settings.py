@@ -103,6 +103,9 @@ SAMARKIV_STORAGE_DIR = SAMARKIV_HOME / "storage"
 SAMARKIV_WORKSPACES_DIR = SAMARKIV_HOME / "workspaces"
 SAMARKIV_TMP_DIR = SAMARKIV_HOME / "tmp"
 SAMARKIV_DEMO_DIR = SAMARKIV_HOME / "demo"
+SAMARKIV_LOCKS_DIR = SAMARKIV_HOME / "locks"
+# Member municipalities: `[[tenants]]` tables (name, code, org_number, host) in samarkiv.toml.
+SAMARKIV_TENANTS = _TOML.get("tenants", [])
 for _dir in (SAMARKIV_STORAGE_DIR, SAMARKIV_WORKSPACES_DIR, SAMARKIV_TMP_DIR):
     _dir.mkdir(exist_ok=True)
 
@@ -116,6 +119,8 @@ INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.sessions",
     "django.contrib.staticfiles",
+    "samarkiv.catalog",
+    "samarkiv.preservation",
     "samarkiv.ingest",
     "samarkiv.web",
 ]

@@ -10,3 +10,24 @@ class ValidationSource(models.TextChoices):
     CLI = "cli", _("Kommandorad")
     WEB = "web", _("Webb")
     DEMO = "demo", _("Demo")
+
+
+class IngestState(models.TextChoices):
+    """Where an ingest is; the order is the pipeline's order."""
+
+    RECEIVING = "receiving", _("Tas emot")
+    HASHING = "hashing", _("Beräknar checksummor")
+    VALIDATING = "validating", _("Validerar")
+    IDENTIFYING = "identifying", _("Identifierar format")
+    BUILDING = "building", _("Bygger arkivpaket")
+    STORING = "storing", _("Lagrar")
+    CATALOGUING = "cataloguing", _("Registrerar")
+    DONE = "done", _("Klar")
+    DUPLICATE = "duplicate", _("Redan inlevererad")
+    REJECTED = "rejected", _("Avvisad")
+    FAILED = "failed", _("Misslyckades")
+    INTERRUPTED = "interrupted", _("Avbruten")
+
+    @classmethod
+    def finished(cls) -> set[str]:
+        return {cls.DONE, cls.DUPLICATE, cls.REJECTED, cls.FAILED, cls.INTERRUPTED}

@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from samarkiv.ingest.choices import ValidationSource
+from samarkiv.ingest.choices import IngestState, ValidationSource
 
 
 class ValidationRun(models.Model):
@@ -41,3 +41,33 @@ class ValidationRun(models.Model):
     @property
     def findings(self) -> list[dict]:
         return list(self.report.get("findings", []))
+
+
+class Ingest(models.Model):
+    """One delivery on its way from SIP to AIP; its state is an enum, its steps events."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    tenant = models.ForeignKey("catalog.Tenant", on_delete=models.PROTECT, related_name="ingests")
+    agreement = models.CharField(_("leveransöverenskommelse"), max_length=255, blank=True)
+    source_name = models.CharField(_("leverans"), max_length=500)
+    state = models.CharField(
+        _("status"), max_length=16, choices=IngestState.choices, default=IngestState.RECEIVING
+    )
+    created_at = models.DateTimeField(_("påbörjad"), default=timezone.now, db_index=True)
+    finished_at = models.DateTimeField(_("avslutad"), null=True, blank=True)
+    sip_objid = models.CharField(_("SIP-id"), max_length=255, blank=True)
+    fingerprint = models.CharField(max_length=64, blank=True)
+    file_count = models.PositiveIntegerField(_("filer"), default=0)
+    bytes = models.PositiveBigIntegerField(_("byte"), default=0)
+    aip_id = models.CharField(_("AIP-id"), max_length=64, blank=True, db_index=True)
+    message = models.TextField(_("meddelande"), blank=True)
+    validation = models.JSONField(_("valideringsrapport"), null=True, encoder=DjangoJSONEncoder)
+    receipt = models.JSONField(_("kvitto"), null=True, encoder=DjangoJSONEncoder)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("inleverans")
+        verbose_name_plural = _("inleveranser")
+
+    def __str__(self) -> str:
+        return f"{self.source_name} → {self.tenant_id} ({self.state})"

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from samarkiv.packages.container import Limits, open_package
@@ -35,23 +36,54 @@ def validate_package(
 
     Raises ``UnreadableInputError`` only when the input cannot be read at all.
     """
-    if spec not in SPECIFICATIONS:
-        raise ValueError(f"unknown specification {spec!r}; choose one of {SPECIFICATIONS}")
+    _check_spec(spec)
     path = Path(path)
     report = PackageReport(package=str(path))
     with open_package(path, limits=limits) as opened:
         report.findings.extend(opened.findings)
         if opened.root is None:
             return report
-        root = _package_root(opened.root)
-        roots = _several_roots(root)
-        if len(roots) > 1 or (roots and len(list(root.iterdir())) > 1):
-            report.findings.append(_several_roots_finding(root, roots))
-            return report
-        pkg = PackageContext(root=root, version=_FORCED_VERSIONS.get(spec, "2.1.0"))
-        report.specification = _validate_opened(pkg, spec)
-        report.findings.extend(pkg.findings)
+        return validate_unpacked(opened.root, spec, report=report)
+
+
+def validate_unpacked(
+    root: Path,
+    spec: str = "auto",
+    *,
+    report: PackageReport | None = None,
+    sha256: Mapping[str, str] | None = None,
+) -> PackageReport:
+    """Validate a package already opened safely (see ``container.open_package``).
+
+    ``sha256`` maps package-relative paths to digests the caller has computed, so
+    ingest reads every file once: declared SHA-256 checksums are compared with it.
+    """
+    _check_spec(spec)
+    report = report or PackageReport(package=str(root))
+    given, root = root, _package_root(root)
+    roots = _several_roots(root)
+    if len(roots) > 1 or (roots and len(list(root.iterdir())) > 1):
+        report.findings.append(_several_roots_finding(root, roots))
+        return report
+    pkg = PackageContext(root=root, version=_FORCED_VERSIONS.get(spec, "2.1.0"))
+    if sha256:
+        pkg.known_sha256 = _rebase(sha256, root.relative_to(given))
+    report.specification = _validate_opened(pkg, spec)
+    report.findings.extend(pkg.findings)
     return report
+
+
+def _check_spec(spec: str) -> None:
+    if spec not in SPECIFICATIONS:
+        raise ValueError(f"unknown specification {spec!r}; choose one of {SPECIFICATIONS}")
+
+
+def _rebase(sha256: Mapping[str, str], prefix: Path) -> dict[str, str]:
+    text = prefix.as_posix()
+    if text in ("", "."):
+        return dict(sha256)
+    cut = len(text) + 1
+    return {k[cut:]: v for k, v in sha256.items() if k.startswith(text + "/")}
 
 
 def _package_root(root: Path) -> Path:

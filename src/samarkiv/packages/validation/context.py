@@ -20,6 +20,7 @@ class PackageContext:
     version: str  # E-ARK profile version, e.g. "2.1.0"
     findings: list[Finding] = field(default_factory=list)
     referenced: set[str] = field(default_factory=set)  # package-relative paths
+    known_sha256: dict[str, str] = field(default_factory=dict)  # computed by the caller
     catalogue: dict[str, Requirement] = field(init=False)
 
     def __post_init__(self) -> None:

@@ -1,0 +1,1 @@
+"""Archival description: tenants (municipalities), records creators, classification, records."""

@@ -1,0 +1,1 @@
+"""Preservation: formats, fixity, AIPs and their events."""

@@ -1,0 +1,32 @@
+"""States and vocabularies of the preservation domain, as enums."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from samarkiv.packages.model import EventOutcome, EventType
+
+
+class AipState(models.TextChoices):
+    PRESERVED = "preserved", _("Bevarad")
+    DAMAGED = "damaged", _("Skadad")
+
+
+class EventTypeChoice(models.TextChoices):
+    INGESTION_START = EventType.INGESTION_START.value, _("inleverans påbörjad")
+    INGESTION_END = EventType.INGESTION_END.value, _("inleverans avslutad")
+    VALIDATION = EventType.VALIDATION.value, _("validering")
+    FORMAT_IDENTIFICATION = EventType.FORMAT_IDENTIFICATION.value, _("formatidentifiering")
+    MESSAGE_DIGEST_CALCULATION = EventType.MESSAGE_DIGEST_CALCULATION.value, _("checksummeberäkning")
+    FIXITY_CHECK = EventType.FIXITY_CHECK.value, _("kontroll av checksummor")
+    REPLICATION = EventType.REPLICATION.value, _("replikering")
+    VIRUS_CHECK = EventType.VIRUS_CHECK.value, _("viruskontroll")
+    INFORMATION_PACKAGE_CREATION = (
+        EventType.INFORMATION_PACKAGE_CREATION.value,
+        _("skapande av informationspaket"),
+    )
+
+
+class OutcomeChoice(models.TextChoices):
+    SUCCESS = EventOutcome.SUCCESS.value, _("lyckades")
+    FAILURE = EventOutcome.FAILURE.value, _("misslyckades")
+    WARNING = EventOutcome.WARNING.value, _("varning")
