@@ -39,6 +39,21 @@ def _parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the web app (uvicorn)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    ing = sub.add_parser(
+        "ingest",
+        help="ingest a SIP (directory, .zip or .tar) as a preserved E-ARK AIP",
+        description="Validate, identify, package and store a SIP for one tenant. Exit code 0: "
+        "preserved (or already preserved); 1: rejected or failed; 2: usage error.",
+    )
+    ing.add_argument("path", metavar="PATH", type=Path)
+    ing.add_argument("--tenant", required=True, help="tenant code, e.g. lund (see 'tenants')")
+    ing.add_argument("--agreement", default="", help="submission agreement identifier")
+    ing.add_argument(
+        "--new-version", action="store_true", help="store a changed SIP as a new AIP version"
+    )
+    ing.add_argument("--json", action="store_true", help="print the receipt as one JSON object")
+    ten = sub.add_parser("tenants", help="list the tenants (municipalities)")
+    ten.add_argument("--json", action="store_true")
     sub.add_parser("demo", help="set up the catalogue and load demo data")
     sub.add_parser("migrate", help="create or upgrade the catalogue database")
     return parser
@@ -50,6 +65,14 @@ def main(argv: list[str] | None = None) -> int:
         from samarkiv.packages.validation.cli_output import run_validate
 
         return run_validate(args.paths, spec=args.spec, as_json=args.json)
+    if args.command == "ingest":
+        from samarkiv.ingest.commands import ingest_command
+
+        return ingest_command(args.path, args.tenant, args.agreement, args.new_version, args.json)
+    if args.command == "tenants":
+        from samarkiv.ingest.commands import tenants_command
+
+        return tenants_command(args.json)
     from samarkiv.web import commands
 
     if args.command == "serve":

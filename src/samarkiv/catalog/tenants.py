@@ -12,23 +12,24 @@ from django.conf import settings
 
 from samarkiv.errors import SamarkivError
 
-DEFAULT_HOST = "Lund"
+# (short name, official name); the short name gives the code.
+DEFAULT_HOST = ("Lund", "Lunds kommun")
 DEFAULT_MEMBERS = (
-    "Bjuv",
-    "Hörby",
-    "Klippan",
-    "Landskrona",
-    "Perstorp",
-    "Simrishamn",
-    "Sjöbo",
-    "Tomelilla",
-    "Ystad",
-    "Åstorp",
-    "Ängelholm",
-    "Örkelljunga",
-    "Svedala",
-    "Skurup",
-    "Trelleborg",
+    ("Bjuv", "Bjuvs kommun"),
+    ("Hörby", "Hörby kommun"),
+    ("Klippan", "Klippans kommun"),
+    ("Landskrona", "Landskrona stad"),
+    ("Perstorp", "Perstorps kommun"),
+    ("Simrishamn", "Simrishamns kommun"),
+    ("Sjöbo", "Sjöbo kommun"),
+    ("Tomelilla", "Tomelilla kommun"),
+    ("Ystad", "Ystads kommun"),
+    ("Åstorp", "Åstorps kommun"),
+    ("Ängelholm", "Ängelholms kommun"),
+    ("Örkelljunga", "Örkelljunga kommun"),
+    ("Svedala", "Svedala kommun"),
+    ("Skurup", "Skurups kommun"),
+    ("Trelleborg", "Trelleborgs kommun"),
 )
 
 
@@ -56,10 +57,9 @@ def configured_tenants() -> list[dict]:
             }
             for t in configured
         ]
-    names = (DEFAULT_HOST, *DEFAULT_MEMBERS)
     return [
-        {"code": slug(n), "name": f"{n} kommun", "org_number": "", "is_host": n == DEFAULT_HOST}
-        for n in names
+        {"code": slug(short), "name": name, "org_number": "", "is_host": i == 0}
+        for i, (short, name) in enumerate((DEFAULT_HOST, *DEFAULT_MEMBERS))
     ]
 
 

@@ -16,7 +16,10 @@ class EventTypeChoice(models.TextChoices):
     INGESTION_END = EventType.INGESTION_END.value, _("inleverans avslutad")
     VALIDATION = EventType.VALIDATION.value, _("validering")
     FORMAT_IDENTIFICATION = EventType.FORMAT_IDENTIFICATION.value, _("formatidentifiering")
-    MESSAGE_DIGEST_CALCULATION = EventType.MESSAGE_DIGEST_CALCULATION.value, _("checksummeberäkning")
+    MESSAGE_DIGEST_CALCULATION = (
+        EventType.MESSAGE_DIGEST_CALCULATION.value,
+        _("checksummeberäkning"),
+    )
     FIXITY_CHECK = EventType.FIXITY_CHECK.value, _("kontroll av checksummor")
     REPLICATION = EventType.REPLICATION.value, _("replikering")
     VIRUS_CHECK = EventType.VIRUS_CHECK.value, _("viruskontroll")

@@ -60,7 +60,7 @@ def validate_unpacked(
     """
     _check_spec(spec)
     report = report or PackageReport(package=str(root))
-    given, root = root, _package_root(root)
+    given, root = root, package_root(root)
     roots = _several_roots(root)
     if len(roots) > 1 or (roots and len(list(root.iterdir())) > 1):
         report.findings.append(_several_roots_finding(root, roots))
@@ -86,7 +86,7 @@ def _rebase(sha256: Mapping[str, str], prefix: Path) -> dict[str, str]:
     return {k[cut:]: v for k, v in sha256.items() if k.startswith(text + "/")}
 
 
-def _package_root(root: Path) -> Path:
+def package_root(root: Path) -> Path:
     """Step into a lone wrapper folder (a package folder inside a delivery folder)."""
     if any((root / name).is_file() for name in _METS_NAMES):
         return root

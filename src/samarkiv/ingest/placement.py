@@ -1,0 +1,107 @@
+"""Where things go: the SIP's files into the AIP being built in storage staging.
+
+Files unpacked into the ingest workspace are moved (one rename each, same filesystem);
+files of a delivery folder are copied (the deliverer's folder is never touched). Either
+way the storage commit re-reads and verifies every byte before anything is visible.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+
+from samarkiv.packages import aip as aipmod
+from samarkiv.packages.model import FileRecord
+
+
+def list_files(root: Path) -> list[str]:
+    """Every regular file under root, as sorted POSIX paths relative to root."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames.sort()
+        base = Path(dirpath).relative_to(root).as_posix()
+        found.extend(name if base == "." else f"{base}/{name}" for name in sorted(filenames))
+    return found
+
+
+def place(src_root: Path, dest_root: Path, rel_paths: list[str], move: bool) -> None:
+    made: set[Path] = set()
+    for rel in rel_paths:
+        dest = dest_root / rel
+        if dest.parent not in made:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            made.add(dest.parent)
+        src = src_root / rel
+        if move:
+            try:
+                os.rename(src, dest)
+                continue
+            except OSError as exc:
+                if exc.errno != errno.EXDEV:
+                    raise
+        shutil.copyfile(src, dest)
+
+
+@dataclass(frozen=True)
+class AipLayout:
+    """Paths of one AIP inside a storage version's content folder."""
+
+    content_dir: Path
+    aip_id: str
+    sip_name: str
+
+    @property
+    def folder(self) -> str:
+        return aipmod.aip_folder_name(self.aip_id)
+
+    @property
+    def aip_dir(self) -> Path:
+        return self.content_dir / self.folder
+
+    @property
+    def submission_prefix(self) -> str:
+        return aipmod.submission_path(self.sip_name)
+
+    @property
+    def submission_dir(self) -> Path:
+        return self.aip_dir / self.submission_prefix
+
+    def aip_records(self, files: list[FileRecord], meta: list[FileRecord]) -> list[FileRecord]:
+        """Every file of the AIP with its path relative to the AIP root folder."""
+        prefix = self.submission_prefix
+        moved = [_with_path(f, f"{prefix}/{f.path}") for f in files]
+        return moved + list(meta)
+
+    def expected(self, files: list[FileRecord], meta: list[FileRecord]) -> dict[str, str]:
+        """Logical path (in the storage version) -> SHA-256, for the commit to verify."""
+        return {f"{self.folder}/{f.path}": f.sha256 for f in self.aip_records(files, meta)}
+
+
+def _with_path(record: FileRecord, path: str) -> FileRecord:
+    return FileRecord(
+        path,
+        record.size,
+        record.sha256,
+        record.puid,
+        record.format_name,
+        record.format_version,
+        record.mime,
+        record.basis,
+        record.warning,
+    )
+
+
+def primary_location():
+    """The embedded default: one local OCFL storage root under SAMARKIV_HOME/storage."""
+    from samarkiv.storage.local import LocalOcflLocation
+
+    return LocalOcflLocation(Path(settings.SAMARKIV_STORAGE_DIR) / "primary", name="primary")
+
+
+def all_locations() -> list:
+    return [primary_location()]

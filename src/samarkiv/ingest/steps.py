@@ -1,0 +1,266 @@
+"""The steps of ``pipeline``: each takes the running ingest and does one thing."""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from datetime import datetime
+from multiprocessing import get_context
+
+from django.utils import timezone
+
+from samarkiv.ingest import placement
+from samarkiv.ingest.choices import IngestState
+from samarkiv.ingest.crash import crash_point
+from samarkiv.ingest.receipt import Receipt, StoredCopyReceipt
+from samarkiv.packages import aip as aipmod
+from samarkiv.packages.model import (
+    AgentType,
+    AipSummary,
+    EventOutcome,
+    EventType,
+    FileRecord,
+    PremisAgent,
+)
+from samarkiv.packages.report import PackageReport, Severity
+from samarkiv.packages.validation.api import package_root, validate_unpacked
+from samarkiv.preservation import formats, hashing
+from samarkiv.preservation.models import Aip
+from samarkiv.preservation.registry import (
+    CopyInfo,
+    fingerprint,
+    record_ingest_events,
+    register_aip,
+)
+
+PROCESS_IDENTIFY_FROM = 500  # files; below this a separate process costs more than it saves
+
+
+def receive(run, opened) -> bool:
+    if opened.root is None:
+        run.row.validation = {"findings": [f.to_dict() for f in opened.findings]}
+        return False
+    run.sip_root = package_root(opened.root)
+    run.moved_from_workspace = opened.container != "directory"
+    rel_paths = placement.list_files(run.sip_root)
+    run.row.file_count = len(rel_paths)
+    run.rel_paths = rel_paths
+    return True
+
+
+def start_identification(run) -> Future:
+    """Identify formats beside hashing: siegfried holds the GIL, so big SIPs get a process."""
+    if len(run.rel_paths) >= PROCESS_IDENTIFY_FROM:
+        pool = ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"))
+    else:
+        pool = ThreadPoolExecutor(max_workers=1)
+    future = pool.submit(formats.identify_files, run.sip_root, run.rel_paths)
+    pool.shutdown(wait=False)
+    return future
+
+
+def digest(run) -> None:
+    total = sum((run.sip_root / p).stat().st_size for p in run.rel_paths)
+    run.progress.start_bytes(len(run.rel_paths), total)
+    run.digests = hashing.sha256_files(
+        run.sip_root,
+        run.rel_paths,
+        workers=max(2, (os.cpu_count() or 2)),
+        progress=lambda files, nbytes: run.progress.advance(files, nbytes),
+    )
+    run.row.bytes = total
+    run.log.add(
+        EventType.MESSAGE_DIGEST_CALCULATION,
+        EventOutcome.SUCCESS,
+        f"SHA-256 of {len(run.digests)} files ({total} bytes) computed",
+    )
+
+
+def validate(run) -> PackageReport:
+    sha = {path: digest for path, (_, digest) in run.digests.items()}
+    report = validate_unpacked(run.sip_root, run.request.spec, sha256=sha)
+    report.package = run.request.source.name
+    run.row.validation = report.to_dict()
+    run.row.sip_objid = _sip_objid(run)
+    counts = _counts(report)
+    outcome = EventOutcome.SUCCESS if report.valid else EventOutcome.FAILURE
+    if report.valid and counts[Severity.WARNING]:
+        outcome = EventOutcome.WARNING
+    run.log.add(
+        EventType.VALIDATION,
+        outcome,
+        f"validated as {report.specification}",
+        outcome_detail=f"{counts[Severity.ERROR]} errors, {counts[Severity.WARNING]} warnings",
+    )
+    run.row.fingerprint = fingerprint((p, d) for p, (_, d) in run.digests.items())
+    run.row.save()
+    return report
+
+
+def _counts(report: PackageReport) -> dict[Severity, int]:
+    counts = dict.fromkeys(Severity, 0)
+    for finding in report.findings:
+        counts[finding.effective_severity] += 1
+    return counts
+
+
+def _sip_objid(run) -> str:
+    from samarkiv.packages.safexml import parse_untrusted
+
+    mets = run.sip_root / "METS.xml"
+    if not mets.is_file():
+        return run.sip_root.name
+    return parse_untrusted(mets).getroot().get("OBJID") or run.sip_root.name
+
+
+def find_existing(run) -> Aip | None:
+    return Aip.objects.filter(tenant_id=run.tenant.code, sip_objid=run.row.sip_objid).first()
+
+
+def existing_outcome(run, existing: Aip) -> Receipt:
+    """Same SIP again: a duplicate. Same OBJID, other content: refuse without --new-version."""
+    if existing.fingerprint == run.row.fingerprint:
+        run.row.aip_id = existing.id
+        message = f"already preserved as {existing.id}; no new AIP was made"
+        return _close(run, IngestState.DUPLICATE, message, duplicate_of=existing.id)
+    message = (
+        f"a SIP with OBJID '{run.row.sip_objid}' is already preserved as {existing.id} with "
+        "different content; ingest it with --new-version to make a new AIP version"
+    )
+    return reject(run, message)
+
+
+def identify(run) -> list[FileRecord]:
+    results = run.formats.result()
+    unknown = 0
+    files = []
+    for path in run.rel_paths:
+        size, sha = run.digests[path]
+        fmt = results.get(path)
+        if fmt is None or not fmt.puid:
+            unknown += 1
+        files.append(
+            FileRecord(
+                path,
+                size,
+                sha,
+                puid=getattr(fmt, "puid", ""),
+                format_name=getattr(fmt, "name", ""),
+                format_version=getattr(fmt, "version", ""),
+                mime=getattr(fmt, "mime", ""),
+                basis=getattr(fmt, "basis", ""),
+                warning=getattr(fmt, "warning", ""),
+            )
+        )
+    name, version = formats.identifier_agent()
+    agent = run.log.agent(PremisAgent(f"{name}/{version}", name, AgentType.SOFTWARE, version))
+    run.log.add(
+        EventType.FORMAT_IDENTIFICATION,
+        EventOutcome.WARNING if unknown else EventOutcome.SUCCESS,
+        f"{len(files)} files identified with {name} {version}",
+        outcome_detail=f"{unknown} files without a PRONOM identifier",
+        agents=(agent,),
+    )
+    return files
+
+
+def build_and_store(run, files: list[FileRecord], existing: Aip | None):
+    aip_id = existing.id if existing else aipmod.aip_id_for(run.tenant.code, run.row.sip_objid)
+    run.row.aip_id = aip_id
+    run.row.save(update_fields=["aip_id"])
+    location = placement.primary_location()
+    with location.begin_version(aip_id) as staging:
+        layout = placement.AipLayout(staging.content_dir, aip_id, run.sip_root.name)
+        placement.place(
+            run.sip_root, layout.submission_dir, run.rel_paths, run.moved_from_workspace
+        )
+        crash_point("ingest:placed")
+        run.log.add(EventType.INGESTION_END, EventOutcome.SUCCESS, f"AIP {aip_id} built")
+        meta = aipmod.build_aip(
+            layout.aip_dir,
+            aip_id=aip_id,
+            tenant=run.tenant,
+            sip_objid=run.row.sip_objid,
+            sip_label=run.request.source.name,
+            sip_files=files,
+            events=run.log.events,
+            agents=list(run.log.agents.values()),
+            created=timezone.now(),
+            submission_dir_name=run.sip_root.name,
+        )
+        crash_point("ingest:built")
+        run.advance(IngestState.STORING)
+        expected = layout.expected(files, meta)
+        stored = staging.commit(expected, message=f"ingest {run.row.id}", user_name="samarkiv")
+    crash_point("ingest:stored")
+    run.summary = AipSummary(
+        aip_id,
+        run.tenant.code,
+        run.row.sip_objid,
+        run.request.source.name,
+        timezone.now(),
+        files=layout.aip_records(files, meta),
+        events=list(run.log.events),
+        agents=list(run.log.agents.values()),
+    )
+    return stored
+
+
+def catalogue(run, stored) -> Aip:
+    copy = CopyInfo(stored.location, stored.version, stored.url, timezone.now())
+    return register_aip(
+        run.summary,
+        fingerprint_value=run.row.fingerprint,
+        version=stored.version,
+        copies=[copy],
+        ingest_id=run.row.id,
+    )
+
+
+def finish(run, aip: Aip, stored, finished: datetime) -> Receipt:
+    run.row.aip_id = aip.id
+    copies = [StoredCopyReceipt(stored.location, stored.version, stored.url)]
+    return _close(run, IngestState.DONE, f"preserved as {aip.id}", copies=copies)
+
+
+def reject(run, message: str, report: PackageReport | None = None) -> Receipt:
+    run.log.add(EventType.INGESTION_END, EventOutcome.FAILURE, message)
+    record_ingest_events(run.log.events, run.row.id)
+    return _close(run, IngestState.REJECTED, message)
+
+
+def fail(run, exc: BaseException) -> None:
+    run.log.add(EventType.INGESTION_END, EventOutcome.FAILURE, f"ingest failed: {exc}")
+    record_ingest_events(run.log.events, run.row.id)
+    run.row.state = IngestState.FAILED
+    run.row.message = f"{type(exc).__name__}: {exc}"
+    run.row.finished_at = timezone.now()
+    run.row.save()
+
+
+def _close(run, state: IngestState, message: str, *, copies=(), duplicate_of="") -> Receipt:
+    run.row.state = state
+    run.row.message = message
+    run.row.finished_at = timezone.now()
+    validation = run.row.validation or {}
+    findings = validation.get("findings", [])
+    receipt = Receipt(
+        ingest_id=str(run.row.id),
+        state=state.value,
+        tenant=run.tenant.code,
+        source=str(run.request.source),
+        sip_objid=run.row.sip_objid,
+        aip_id=run.row.aip_id,
+        file_count=run.row.file_count,
+        bytes=run.row.bytes,
+        copies=list(copies),
+        errors=sum(1 for f in findings if f.get("severity") == "error"),
+        warnings=sum(1 for f in findings if f.get("severity") == "warning"),
+        message=message,
+        started=run.row.created_at.isoformat(),
+        finished=run.row.finished_at.isoformat(),
+        duplicate_of=duplicate_of,
+    )
+    run.row.receipt = receipt.to_dict()
+    run.row.save()
+    return receipt
