@@ -102,6 +102,25 @@ def _copy_schemas(dest: Path) -> list[str]:
     return copied
 
 
+def copy_schemas(dest: Path) -> list[str]:
+    """Public for the other demo builders (demo_sips): the vendored XSDs, copied to dest."""
+    return _copy_schemas(dest)
+
+
+def package_file_sec(root: etree._Element, pkg: Path, docs: list[Entry]) -> None:
+    """Public for demo_sips: copy the schemas, then the package fileSec listing ``docs``.
+
+    Same groups and IDs as the demo SIP, so :func:`package_struct_map` fits it.
+    """
+    _file_sec(root, pkg, _copy_schemas(pkg / "schemas"), docs)
+
+
+def package_struct_map(root: etree._Element, name: str) -> None:
+    """Public for demo_sips: the package structMap (expects dmdSec ``pkg-dmd`` and
+    digiprovMD ``pkg-digiprov``)."""
+    _struct_map(root, name)
+
+
 def _representation_mets(rep_dir: Path, header: Header) -> None:
     """representations/rep1/METS.xml: the data and metadata of one representation."""
     data = [Entry("data/protokoll-2024-01-15.txt", "text/plain", "rep1-file-protokoll")]
@@ -145,9 +164,11 @@ def _write_metadata(folder: Path) -> None:
     _write(folder / "metadata" / "preservation" / "premis.xml", PREMIS)
 
 
-def _file_sec(root: etree._Element, pkg: Path, schemas: list[str]) -> None:
+def _file_sec(
+    root: etree._Element, pkg: Path, schemas: list[str], docs: list[Entry] | None = None
+) -> None:
     file_sec = etree.SubElement(root, m.q(m.METS, "fileSec"), {"ID": "filesec"})
-    docs = [Entry("documentation/leveransbeskrivning.txt", "text/plain", "file-doc-1")]
+    docs = docs or [Entry("documentation/leveransbeskrivning.txt", "text/plain", "file-doc-1")]
     m.add_file_group(file_sec, pkg, "Documentation", "grp-documentation", docs)
     xsds = [
         Entry(f"schemas/{name}", "application/xml", f"file-schema-{i}")

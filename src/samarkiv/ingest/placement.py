@@ -65,7 +65,7 @@ class AipLayout:
 
     @property
     def submission_prefix(self) -> str:
-        return aipmod.submission_path(self.sip_name)
+        return submission_path(self.sip_name)
 
     @property
     def submission_dir(self) -> Path:
@@ -80,6 +80,19 @@ class AipLayout:
     def expected(self, files: list[FileRecord], meta: list[FileRecord]) -> dict[str, str]:
         """Logical path (in the storage version) -> SHA-256, for the commit to verify."""
         return {f"{self.folder}/{f.path}": f.sha256 for f in self.aip_records(files, meta)}
+
+
+def submission_path(sip_name: str) -> str:
+    """Where the SIP is kept, unchanged, inside the AIP."""
+    return f"{aipmod.SUBMISSION_FOLDER}/{sip_name}"
+
+
+def split_submission_path(path: str) -> tuple[str, str] | None:
+    """('<sip name>', '<path inside the SIP>') for a file of the kept SIP, else None."""
+    parts = path.split("/", 2)
+    if len(parts) == 3 and parts[0] == aipmod.SUBMISSION_FOLDER:
+        return parts[1], parts[2]
+    return None
 
 
 def _with_path(record: FileRecord, path: str) -> FileRecord:

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from samarkiv.ingest.choices import IngestState
 from samarkiv.ingest.models import Ingest
-from samarkiv.ingest.placement import all_locations
+from samarkiv.ingest.placement import all_locations, split_submission_path
 from samarkiv.packages import aip as aipmod
 from samarkiv.preservation.models import Aip
 from samarkiv.preservation.registry import CopyInfo, fingerprint, register_aip
@@ -94,7 +94,7 @@ def submission_fingerprint(records) -> str:
     """The SIP fingerprint, from the AIP's copy of the SIP (paths below the SIP folder)."""
     pairs = []
     for record in records:
-        parts = aipmod.split_submission_path(record.path)
+        parts = split_submission_path(record.path)
         if parts is not None:
             pairs.append((parts[1], record.sha256))
     return fingerprint(pairs)

@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+FILE_MODE = 0o644
+
 
 @contextlib.contextmanager
 def atomic_open(path: Path | str) -> Iterator[BinaryIO]:
@@ -28,6 +30,7 @@ def atomic_open(path: Path | str) -> Iterator[BinaryIO]:
     folder = target.parent
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     try:
+        os.fchmod(fd, FILE_MODE)  # mkstemp makes 0600; other services must read it
         with os.fdopen(fd, "wb") as fh:
             yield fh
             fh.flush()

@@ -10,10 +10,15 @@ goroutines. pygfried holds the GIL during a call, so we feed it chunks of
 ``CHUNK`` paths: the GIL is released between chunks and the result dicts held at once
 stay bounded.
 
-Throughput measured on this 2-core machine (warm page cache), 5,040 files / 34 MB
-(the demo deliveries copied 60 times: PDF, DOCX, ODT, TIFF, PNG, JPEG, CSV, XML, text):
-about 5,900 files/s with ``workers=2`` (0.85 s) and about 4,500 files/s with
-``workers=1`` (1.1 s).
+Throughput, measured on the 2-core dev machine with a warm page cache:
+
+- 4,240 files / 128 MB (the demo deliveries copied 40 times, many of them PDFs and XSDs,
+  which siegfried reads to the end): 2,050-2,200 files/s (about 65 MB/s) with
+  ``workers=2``, and 1,500-1,700 files/s with ``workers=1``;
+- 5,000 small files from /usr/share: 8,700-10,100 files/s with ``workers=2``.
+
+Per format on the demo mix (``workers=2``): PDF about 720 files/s, CSV 1,100, JPEG 1,400,
+TIFF 1,800, XSD 2,300, PNG 3,600, ODT 4,200, XML 5,800, DOCX 15,000.
 
 Results: ``puid`` is "" when siegfried has no match (its ``warning`` then says why); an
 empty file gives puid "" and warning "empty file"; a missing or unreadable file gives
@@ -33,6 +38,7 @@ from samarkiv.packages.model import FileRecord
 
 CHUNK = 1000
 EMPTY_FILE = "empty file"
+BAD_NAME = "file name is not valid UTF-8; not identified"
 TOOL_NAME = "siegfried"
 
 
@@ -77,25 +83,47 @@ def identify_files(
     for start in range(0, len(rel_paths), CHUNK):
         chunk = rel_paths[start : start + CHUNK]
         results.update(_identify_chunk(root, chunk, max(1, workers)))
-    return results
+    return {rel: results[rel] for rel in rel_paths}  # in the order given
 
 
 def _identify_chunk(root: Path, rel_paths: list[str], workers: int) -> dict[str, FormatResult]:
-    """One pygfried call for a chunk; answers are matched back by filename, not order."""
-    by_name = {str(root / rel): rel for rel in rel_paths}
+    """One pygfried call for a chunk; answers are matched back by filename, not order.
+
+    A name that is not valid UTF-8 (undecodable bytes, kept as surrogates) would make
+    pygfried reject the whole batch, so such files are answered here, unidentified.
+    """
+    results: dict[str, FormatResult] = {}
+    by_name = {}
+    for rel in rel_paths:
+        name = str(root / rel)
+        if _utf8(name):
+            by_name[name] = rel
+        else:
+            results[rel] = FormatResult(warning=BAD_NAME)
+    if not by_name:
+        return results
     try:
         report = pygfried.identify_many(list(by_name), workers=workers)
     except (pygfried.GoError, pygfried.EmptySourceError):
         # A batch-level failure should not lose the whole chunk: fall back per file.
-        return {rel: _identify_one(name) for name, rel in by_name.items()}
-    results: dict[str, FormatResult] = {}
+        return results | {rel: _identify_one(name) for name, rel in by_name.items()}
     for entry in report.get("files", []):
         rel = by_name.get(entry.get("filename", ""))
         if rel is not None:
             results[rel] = _from_sf_file(entry)
     for name, rel in by_name.items():  # anything siegfried did not report on
-        results.setdefault(rel, _identify_one(name))
+        if rel not in results:
+            results[rel] = _identify_one(name)
     return results
+
+
+def _utf8(name: str) -> bool:
+    """Whether the Go side can take this name (surrogate-escaped bytes cannot)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _identify_one(path: str) -> FormatResult:
@@ -104,7 +132,7 @@ def _identify_one(path: str) -> FormatResult:
         report = pygfried.identify(path, detailed=True)
     except pygfried.EmptySourceError:
         return FormatResult(warning=EMPTY_FILE)
-    except (pygfried.GoError, OSError) as error:
+    except (pygfried.GoError, OSError, UnicodeError) as error:
         return FormatResult(warning=f"identification failed: {error}")
     files = report.get("files", []) if isinstance(report, dict) else []
     if not files:

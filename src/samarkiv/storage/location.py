@@ -24,11 +24,10 @@ from samarkiv.errors import SamarkivError
 
 
 class StorageError(SamarkivError):
-    """Storage could not do what was asked; storage itself is unchanged."""
+    """A storage operation failed. A failed write always leaves storage as it was."""
 
     code = "storage_error"
     http_status = 500
-    exit_code = 3
 
 
 class StagingMismatchError(StorageError):

@@ -63,6 +63,7 @@ _OWN = (
     ("REFERENCE-MISSING", "MUST", "Every referenced file exists in the package"),
     ("REFERENCE-OUTSIDE", "MUST", "No reference points outside the package"),
     ("REFERENCE-UNLISTED", "SHOULD", "Every file in the package is referenced from a METS file"),
+    ("REFERENCE-ENCODING", "SHOULD", "References are URLs with RFC 3986 percent-encoding"),
     ("METS-ID-UNIQUE", "MUST", "Every @ID is unique within the METS document"),
     ("METS-IDREF", "MUST", "Every ID reference points to an existing element"),
     ("METS-XSD", "MUST", "METS document is valid against METS 1.12 and the extension schemas"),

@@ -57,8 +57,21 @@ def check_references(ctx: MetsContext) -> None:
         if rel is None:
             ctx.add("REFERENCE-OUTSIDE", f"reference '{href}' {problem}", el)
             continue
-        ctx.package.referenced.add(rel)
         target = ctx.package.root / rel
+        if (
+            not target.is_file()
+            and "+" in rel
+            and (ctx.package.root / rel.replace("+", " ")).is_file()
+        ):
+            rel = rel.replace("+", " ")
+            target = ctx.package.root / rel
+            ctx.add(
+                "REFERENCE-ENCODING",
+                f"reference '{href}' encodes spaces as '+' (form encoding); URLs should use "
+                "%20 (RFC 3986). The file was found by reading '+' as a space",
+                el,
+            )
+        ctx.package.referenced.add(rel)
         if not target.is_file():
             ctx.add("REFERENCE-MISSING", _missing_message(ctx.package.root, rel, href), el)
             continue

@@ -158,6 +158,8 @@ def _in_future(value: str) -> bool:
 
 def _check_software_agent(ctx: MetsContext, hdr) -> None:
     agents = hdr.findall(q(METS, "agent"))
+    if not agents and ctx.is_representation:
+        return  # the software agent describes the package; commons-IP omits it here
     if not agents:
         ctx.add("CSIP10", "metsHdr has no agent (the software that created the package)", hdr)
         return

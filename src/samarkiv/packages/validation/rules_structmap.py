@@ -86,6 +86,8 @@ def _label_variants(main: etree._Element, label: str) -> list[etree._Element]:
 
 def _check_metadata_division(ctx: MetsContext, main: etree._Element) -> None:
     found = [d for d in main.findall(q(METS, "div")) if d.get("LABEL") == "Metadata"]
+    if not found and ctx.is_representation and not _has_metadata_sections(ctx):
+        return  # a representation METS without metadata needs no Metadata division
     if len(found) != 1:
         problem = "no division" if not found else f"{len(found)} divisions"
         for rule_id in ("CSIP88", "CSIP90"):
@@ -107,6 +109,10 @@ def _check_metadata_division(ctx: MetsContext, main: etree._Element) -> None:
     all_dmd = {s.get("ID") for s in ctx.findall("dmdSec") if s.get("ID")}
     _check_id_list(ctx, div, "ADMID", "CSIP91", amd, all_amd, "administrative metadata")
     _check_id_list(ctx, div, "DMDID", "CSIP92", dmd, all_dmd, "descriptive metadata (dmdSec)")
+
+
+def _has_metadata_sections(ctx: MetsContext) -> bool:
+    return bool(ctx.findall("dmdSec")) or any(len(a) for a in ctx.findall("amdSec"))
 
 
 def _check_id_list(ctx, div, attr, rule_id, current: set, known: set, what: str) -> None:
