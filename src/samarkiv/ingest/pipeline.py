@@ -36,7 +36,7 @@ from samarkiv.ingest.progress import NoProgress, Progress
 from samarkiv.ingest.receipt import Receipt
 from samarkiv.ingest.recovery import recover
 from samarkiv.packages.container import open_package
-from samarkiv.packages.model import EventOutcome, EventType, TenantRef
+from samarkiv.packages.model import AipSummary, EventOutcome, EventType, TenantRef
 
 
 @dataclass
@@ -59,8 +59,11 @@ class IngestRun:
     log: EventLog = field(default_factory=EventLog)
     sip_root: Path | None = None
     moved_from_workspace: bool = False
+    rel_paths: list[str] = field(default_factory=list)
     digests: dict[str, tuple[int, str]] = field(default_factory=dict)
     formats: Future | None = None
+    location_name: str = ""
+    summary: AipSummary | None = None
 
     def advance(self, state: IngestState) -> None:
         self.row.state = state

@@ -169,6 +169,7 @@ def build_and_store(run, files: list[FileRecord], existing: Aip | None):
     run.row.aip_id = aip_id
     run.row.save(update_fields=["aip_id"])
     location = placement.primary_location()
+    run.location_name = location.name
     with location.begin_version(aip_id) as staging:
         layout = placement.AipLayout(staging.content_dir, aip_id, run.sip_root.name)
         placement.place(
@@ -207,7 +208,7 @@ def build_and_store(run, files: list[FileRecord], existing: Aip | None):
 
 
 def catalogue(run, stored) -> Aip:
-    copy = CopyInfo(stored.location, stored.version, stored.url, timezone.now())
+    copy = CopyInfo(run.location_name, stored.version, stored.url, timezone.now())
     return register_aip(
         run.summary,
         fingerprint_value=run.row.fingerprint,
@@ -219,7 +220,7 @@ def catalogue(run, stored) -> Aip:
 
 def finish(run, aip: Aip, stored, finished: datetime) -> Receipt:
     run.row.aip_id = aip.id
-    copies = [StoredCopyReceipt(stored.location, stored.version, stored.url)]
+    copies = [StoredCopyReceipt(run.location_name, stored.version, stored.url)]
     return _close(run, IngestState.DONE, f"preserved as {aip.id}", copies=copies)
 
 

@@ -80,9 +80,11 @@ def aip_id_for(tenant_code: str, sip_objid: str) -> str:
 
     AIPM1 wants an OBJID that never changes over the AIP's life; a UUID v5 over a fixed
     samarkiv namespace makes a re-run of an interrupted ingest land on the same AIP
-    instead of creating a duplicate, while two tenants never collide.
+    instead of creating a duplicate, while two tenants never collide. The ``uuid-``
+    prefix (the CSIP recommendation for identifiers) keeps it a portable folder name, so
+    the AIP root folder can carry the OBJID itself, as CSIP1 asks and commons-IP checks.
     """
-    return f"urn:uuid:{uuid.uuid5(AIP_ID_NAMESPACE, f'{tenant_code}/{sip_objid}')}"
+    return f"uuid-{uuid.uuid5(AIP_ID_NAMESPACE, f'{tenant_code}/{sip_objid}')}"
 
 
 def aip_folder_name(aip_id: str) -> str:
@@ -494,53 +496,45 @@ def _write_struct_map(xf, facts: _MetsFacts) -> None:
 def read_aip_summary(aip_dir: Path) -> AipSummary:
     """What the catalogue needs, read back from an AIP's METS and PREMIS alone.
 
-    Files come back with paths relative to the submitted package (as given to
-    ``build_aip``); ``submission_dir`` says where that package sits in the AIP. Both
-    files are streamed, and the METS fileSec is skipped, so memory stays small beside
-    the returned records. Raises ``XmlProblem`` for unreadable XML, ValueError for a
-    METS that lacks what samarkiv writes (owner tenant, PREMIS reference).
+    Paths come back as PREMIS records them: relative to the AIP root, i.e.
+    ``submission/<sip folder>/<path in the SIP>`` for the submitted files (and for the
+    events' file objects). The METS is read only up to its amdSec, the PREMIS file is
+    streamed. Raises ``XmlProblem`` for unreadable XML, ValueError for a METS that
+    lacks what samarkiv writes (owner tenant, PREMIS reference).
     """
     aip_dir = Path(aip_dir)
-    facts = _read_mets_facts(aip_dir / "METS.xml")
-    missing = [k for k in ("hdr", "premis", "submission") if k not in facts]
-    if missing:
-        raise ValueError(f"{aip_dir}/METS.xml lacks {', '.join(missing)} (not a samarkiv AIP?)")
-    hdr = facts["hdr"]
-    files, events, agents = read_premis(
-        _inside(aip_dir, facts["premis"]), representation_prefix=f"{facts['submission']}/"
-    )
+    root_attrs, hdr, premis_href = _read_mets_head(aip_dir / "METS.xml")
+    if hdr is None or not premis_href:
+        raise ValueError(f"{aip_dir}/METS.xml has no metsHdr or no PREMIS reference (AIPM5)")
+    files, events, agents = read_premis(_inside(aip_dir, premis_href))
     return AipSummary(
-        aip_id=facts.get("OBJID", ""),
+        aip_id=root_attrs.get("OBJID", ""),
         tenant_code=_read_tenant_code(hdr),
         sip_objid=_read_alt_id(hdr, SIP_OBJID_TYPE),
-        label=facts.get("LABEL", ""),
+        label=root_attrs.get("LABEL", ""),
         created=_parse_datetime(hdr.get("CREATEDATE")),
         files=files,
         events=events,
         agents=agents,
-        submission_dir=facts["submission"],
     )
 
 
-def _read_mets_facts(path: Path) -> dict:
-    """OBJID, LABEL, the metsHdr element, the PREMIS href and the submission folder."""
-    facts: dict = {}
-    skip = {q(METS, "fileSec"), q(METS, "dmdSec")}
+def _read_mets_head(path: Path) -> tuple[dict[str, str], etree._Element | None, str]:
+    """Root attributes, a copy of metsHdr and the PREMIS href; stops before the fileSec."""
+    root_attrs: dict[str, str] = {}
+    hdr: etree._Element | None = None
+    skip = {q(METS, "dmdSec"), q(METS, "fileSec")}
     for child in iter_children(path, q(METS, "mets"), skip=skip):
-        root = child.getparent()
-        facts.setdefault("OBJID", root.get("OBJID") or "")
-        facts.setdefault("LABEL", root.get("LABEL") or "")
-        if child.tag == q(METS, "metsHdr") and "hdr" not in facts:
-            facts["hdr"] = copy.deepcopy(child)  # the streamed original is freed
-        elif child.tag == q(METS, "amdSec") and "premis" not in facts:
+        root_attrs = dict(child.getparent().attrib)
+        if child.tag == q(METS, "metsHdr") and hdr is None:
+            hdr = copy.deepcopy(child)  # the streamed original is freed
+        elif child.tag == q(METS, "amdSec"):
             href = _premis_href(child)
             if href:
-                facts["premis"] = href
-        elif child.tag == q(METS, "structMap") and "submission" not in facts:
-            folder = _read_submission_dir(child)
-            if folder:
-                facts["submission"] = folder
-    return facts
+                return root_attrs, hdr, href
+        elif child.tag == q(METS, "structMap"):
+            break
+    return root_attrs, hdr, ""
 
 
 def _read_tenant_code(hdr: etree._Element) -> str:
@@ -581,18 +575,4 @@ def _premis_href(amd: etree._Element) -> str:
     for ref in amd.iterfind(f"{q(METS, 'digiprovMD')}/{q(METS, 'mdRef')}"):
         if ref.get("MDTYPE") == "PREMIS" and ref.get(q(XLINK, "href")):
             return ref.get(q(XLINK, "href"))
-    return ""
-
-
-def _read_submission_dir(smap: etree._Element) -> str:
-    """``submission/<name>``: the folder of the SIP METS the structMap points at."""
-    prefix = f"{SUBMISSION_FOLDER}/"
-    for div in smap.iter(q(METS, "div")):
-        if not (div.get("LABEL") or "").startswith(prefix):
-            continue
-        mptr = div.find(q(METS, "mptr"))
-        href = mptr.get(q(XLINK, "href"), "") if mptr is not None else ""
-        folder = PurePosixPath(href.strip().removeprefix("./")).parent.as_posix()
-        if _safe_relpath(folder) and folder.startswith(prefix):
-            return folder
     return ""

@@ -93,6 +93,3 @@ class AipSummary:
     files: list[FileRecord] = field(default_factory=list)
     events: list[PremisEvent] = field(default_factory=list)
     agents: list[PremisAgent] = field(default_factory=list)
-    # AIP-relative folder of the original SIP, e.g. "submission/sip-x": the files'
-    # paths above are relative to it, so storage paths are submission_dir + "/" + path.
-    submission_dir: str = ""

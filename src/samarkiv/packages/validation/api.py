@@ -167,9 +167,9 @@ def _detect_version(ctx: MetsContext) -> str:
 
 
 def _validate_eark(pkg: PackageContext, ctx: MetsContext) -> None:
-    structure.check_structure(pkg)
-    _check_mets(ctx, pkg.root.name)
     kind = rules_profiles.package_kind(ctx)
+    structure.check_structure(pkg, is_aip=kind == "AIP")
+    _check_mets(ctx, pkg.root.name)
     if kind == "SIP":
         rules_profiles.check_sip(ctx)
     elif kind == "DIP":

@@ -22,7 +22,7 @@ def _names(folder: Path) -> list[str]:
         return []
 
 
-def check_structure(pkg: PackageContext) -> None:
+def check_structure(pkg: PackageContext, *, is_aip: bool = False) -> None:
     root = pkg.root
     names = _names(root)
     if "METS.xml" not in names:
@@ -39,7 +39,7 @@ def check_structure(pkg: PackageContext) -> None:
         pkg.add("CSIPSTR14", f"additional root entry {extra!r} (allowed)", path=extra)
     reps = root / "representations"
     rep_dirs = _check_representations(pkg, reps) if reps.is_dir() else []
-    if not reps.is_dir():
+    if not reps.is_dir() and not is_aip:  # AIP-REPRESENTATIONS-OPTIONAL overrules it
         pkg.add(
             "CSIPSTR9",
             "the package root SHOULD have a folder named 'representations'",
