@@ -44,7 +44,7 @@ def _nfc(text: str) -> str:
 
 
 def tree_v1() -> dict[str, bytes]:
-    """21 files (one duplicate, so 20 stored), Swedish NFC names, nested folders."""
+    """21 files (two with the same content), Swedish NFC names, nested folders."""
     tree = {
         "METS.xml": b"<mets OBJID='v1'/>",
         "metadata/preservation/premis.xml": b"<premis v1/>",
@@ -137,7 +137,7 @@ def test_layout_follows_extension_0003_and_agrees_with_ocfl_py():
 
 def test_new_object_is_valid_ocfl_and_reads_back(location: LocalOcflLocation):
     receipt = store(location, tree_v1())
-    assert (receipt.version, receipt.files, receipt.new_files) == ("v1", 21, 20)
+    assert (receipt.version, receipt.files, receipt.new_files) == ("v1", 21, 21)
     assert receipt.bytes == sum(len(d) for d in tree_v1().values())
     assert receipt.url == str(location.root / object_path(OID))
     assert (location.root / "0=ocfl_1.1").read_text() == "ocfl_1.1\n"
@@ -164,9 +164,9 @@ def test_swedish_nfc_names_are_stored_as_is(location: LocalOcflLocation):
     stored = Path(receipt.url) / "v1/content" / SV / _nfc("Ärenden") / name
     assert stored.is_file()
     assert os.listdir(stored.parent) == [name]  # the same NFC bytes on disk
-    # Identical content is stored once, under the first logical path in sorted order.
+    # Identical content within a version is kept under each path: v1 is a whole AIP.
     duplicate = _nfc("Årsredovisning för Hörby kommun.pdf")
-    assert not (Path(receipt.url) / "v1/content" / SV / duplicate).exists()
+    assert (Path(receipt.url) / "v1/content" / SV / duplicate).is_file()
     text = (Path(receipt.url) / "inventory.json").read_text(encoding="utf-8")
     assert name in text and duplicate in text  # readable UTF-8, not \u escapes
 

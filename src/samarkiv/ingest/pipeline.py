@@ -26,9 +26,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from samarkiv.catalog.tenants import get_tenant
+from samarkiv.crashpoints import crash_point
 from samarkiv.ingest import steps
 from samarkiv.ingest.choices import IngestState
-from samarkiv.ingest.crash import crash_point
 from samarkiv.ingest.events import EventLog, samarkiv_agent, tenant_agent
 from samarkiv.ingest.locking import exclusive_lock
 from samarkiv.ingest.models import Ingest

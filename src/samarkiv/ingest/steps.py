@@ -9,9 +9,9 @@ from multiprocessing import get_context
 
 from django.utils import timezone
 
+from samarkiv.crashpoints import crash_point
 from samarkiv.ingest import placement
 from samarkiv.ingest.choices import IngestState
-from samarkiv.ingest.crash import crash_point
 from samarkiv.ingest.receipt import Receipt, StoredCopyReceipt
 from samarkiv.packages import aip as aipmod
 from samarkiv.packages.model import (

@@ -15,6 +15,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from samarkiv.crashpoints import crash_point
 from samarkiv.packages.model import AipSummary, FileRecord, PremisEvent
 from samarkiv.preservation.models import Aip, AipFile, PreservationEvent, StoredCopy
 
@@ -89,6 +90,7 @@ def register_aip(
     )
     aip.files.all().delete()
     AipFile.objects.bulk_create((_file_row(aip, f) for f in summary.files), batch_size=BATCH)
+    crash_point("catalogue:files_written")
     known = set(PreservationEvent.objects.filter(aip=aip).values_list("identifier", flat=True))
     new_events = [e for e in summary.events if uuid.UUID(e.identifier) not in known]
     PreservationEvent.objects.bulk_create(

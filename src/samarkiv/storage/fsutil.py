@@ -12,7 +12,6 @@ import contextlib
 import fcntl
 import os
 import shutil
-import signal
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -21,14 +20,7 @@ from pathlib import Path
 CRASH_ENV = "SAMARKIV_CRASH_AT"
 
 
-def crash_point(name: str) -> None:
-    """Test hook: SIGKILL this process here when SAMARKIV_CRASH_AT equals ``name``.
-
-    SIGKILL cannot be caught, so no ``finally`` or ``__exit__`` runs: exactly what a
-    power cut or the OOM killer does. Names look like ``storage:after_rename_file_3``.
-    """
-    if os.environ.get(CRASH_ENV) == name:
-        os.kill(os.getpid(), signal.SIGKILL)
+from samarkiv.crashpoints import crash_point  # noqa: E402,F401 - re-exported for storage
 
 
 def fsync_dir(path: Path) -> None:

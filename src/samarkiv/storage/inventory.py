@@ -115,8 +115,10 @@ def build_inventory(
     """The next inventory for a full logical state, plus what content must be stored.
 
     Returns ``(inventory, to_store)`` where ``to_store`` maps a logical path (a file in
-    staging) to its content path in the object. Digests already in the manifest, or
-    repeated within this version, are stored once (OCFL forward-delta deduplication).
+    staging) to its content path in the object. Digests already stored by an earlier
+    version are not stored again (OCFL forward-delta deduplication); within the new
+    version every file is kept (OCFL allows several content paths per digest), so the
+    first version of an AIP is a complete E-ARK package on disk, readable without us.
     """
     number = 1 if previous is None else int(previous["head"][1:]) + 1
     head = f"v{number}"
@@ -124,11 +126,12 @@ def build_inventory(
         {d: list(paths) for d, paths in previous["manifest"].items()} if previous else {}
     )
     to_store: dict[str, str] = {}
+    stored_before = set(manifest)
     for logical in sorted(state):
         digest = state[logical]
-        if digest not in manifest:
+        if digest not in stored_before:
             content_path = f"{head}/{CONTENT_DIR}/{logical}"
-            manifest[digest] = [content_path]
+            manifest.setdefault(digest, []).append(content_path)
             to_store[logical] = content_path
     versions = dict(previous["versions"]) if previous else {}
     versions[head] = _version_block(state, message, user_name, user_address)
