@@ -192,11 +192,27 @@ def test_the_returned_records_are_exactly_the_metadata_files_written(built):
         "schemas/xlink.xsd",
         "schemas/DILCISExtensionMETS.xsd",
         "schemas/premis-v3-0.xsd",
+        "metadata/descriptive/dc.xml",  # the SIP's package-level dmdSec, carried over
     }
     for record in built.written:
         data = (built.aip_dir / record.path).read_bytes()
         assert record.size == len(data)
         assert record.sha256 == hashlib.sha256(data).hexdigest()
+
+
+def test_the_sip_descriptive_metadata_is_current_at_the_aip_level(built):
+    from lxml import etree
+
+    mets = etree.parse(str(built.aip_dir / "METS.xml")).getroot()
+    ns = {"m": "http://www.loc.gov/METS/", "x": "http://www.w3.org/1999/xlink"}
+    dmd = mets.find("m:dmdSec", ns)
+    assert dmd is not None and dmd.get("STATUS") == "CURRENT"
+    href = dmd.find("m:mdRef", ns).get("{http://www.w3.org/1999/xlink}href")
+    copied = (built.aip_dir / href).read_bytes()
+    original = next(built.aip_dir.glob("submission/*/metadata/descriptive/dc.xml")).read_bytes()
+    assert copied == original
+    div = mets.find(".//m:div[@LABEL='Metadata']", ns)
+    assert div.get("DMDID") == dmd.get("ID")
 
 
 def test_the_aip_mets_carries_profile_owner_sip_id_and_points_at_the_submission(built):

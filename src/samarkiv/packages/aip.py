@@ -38,6 +38,7 @@ from pathlib import Path, PurePosixPath
 from lxml import etree
 
 import samarkiv
+from samarkiv.packages.aip_descriptive import DescriptiveCopy, carry_descriptive_metadata
 from samarkiv.packages.atomic import atomic_open, atomic_write_bytes
 from samarkiv.packages.model import AipSummary, FileRecord, PremisAgent, PremisEvent, TenantRef
 from samarkiv.packages.namespaces import CSIP, METS, XLINK, XSI, q
@@ -152,6 +153,7 @@ def build_aip(
     _check_sip_mets_record(_record(aip_dir, prefix + sip_mets.name), prefix, sip_files)
     premis = _write_premis_file(aip_dir, aip_id, sip_files, events, agents, prefix)
     schemas = _copy_schemas(aip_dir)
+    descriptive = carry_descriptive_metadata(aip_dir, sip_mets)
     facts = _MetsFacts(
         aip_id=aip_id,
         tenant=tenant,
@@ -163,9 +165,10 @@ def build_aip(
         schemas=schemas,
         submission_name=submission_dir_name,
         sip_mets_href=prefix + sip_mets.name,
+        descriptive=tuple(descriptive),
     )
     _write_aip_mets(aip_dir / "METS.xml", facts, sip_files)
-    return [_record(aip_dir, "METS.xml"), premis, *schemas]
+    return [_record(aip_dir, "METS.xml"), premis, *schemas, *(d.record for d in descriptive)]
 
 
 def _write_premis_file(
@@ -336,6 +339,7 @@ class _MetsFacts:
     schemas: list[FileRecord]
     submission_name: str
     sip_mets_href: str
+    descriptive: tuple[DescriptiveCopy, ...] = ()
 
 
 def _e(xf, local: str, attrib: dict[str, str] | None = None):
@@ -372,6 +376,7 @@ def _write_aip_mets(path: Path, facts: _MetsFacts, sip_files: list[FileRecord]) 
         with xf.element(q(METS, "mets"), attrib, nsmap=_NSMAP):
             xf.write("\n")
             _write_header(xf, facts)
+            _write_dmd_secs(xf, facts)
             _write_amd_sec(xf, facts)
             with _e(xf, "fileSec", {"ID": "ID-filesec"}):
                 xf.write("\n")
@@ -418,6 +423,19 @@ def _write_header(xf, facts: _MetsFacts) -> None:
         xf.write("\n")
         _leaf(xf, "altRecordID", {"TYPE": SIP_OBJID_TYPE}, facts.sip_objid)
     xf.write("\n")
+
+
+def _write_dmd_secs(xf, facts: _MetsFacts) -> None:
+    """AIPM4: the carried-over descriptive metadata, CURRENT."""
+    for carried in facts.descriptive:
+        md_attrib = {**_locator(carried.record.path), "MDTYPE": carried.mdtype}
+        if carried.other_mdtype:
+            md_attrib["OTHERMDTYPE"] = carried.other_mdtype
+        md_attrib.update(_fixity(carried.record, carried.mimetype, facts.created))
+        dmd = {"ID": carried.dmd_id, "CREATED": facts.created, "STATUS": "CURRENT"}
+        with _e(xf, "dmdSec", dmd):
+            _empty(xf, "mdRef", md_attrib)
+        xf.write("\n")
 
 
 def _write_amd_sec(xf, facts: _MetsFacts) -> None:
@@ -475,6 +493,8 @@ def _write_struct_map(xf, facts: _MetsFacts) -> None:
     with _e(xf, "structMap", smap), _e(xf, "div", {"ID": "ID-div-aip", "LABEL": facts.aip_id}):
         xf.write("\n")
         metadata = {"ID": "ID-div-metadata", "LABEL": "Metadata", "ADMID": ID_DIGIPROV}
+        if facts.descriptive:
+            metadata["DMDID"] = " ".join(d.dmd_id for d in facts.descriptive)
         _empty(xf, "div", metadata)
         xf.write("\n")
         with _e(xf, "div", {"ID": "ID-div-schemas", "LABEL": "Schemas"}):
