@@ -24,3 +24,22 @@ def valid_zip(tmp_path: Path) -> Path:
 @pytest.fixture
 def broken_zip(tmp_path: Path) -> Path:
     return archive(build_broken_sip(tmp_path / "src"), tmp_path / "trasig.zip")
+
+
+@pytest.fixture
+def home(settings, tmp_path: Path) -> Path:
+    """A private archive home for tests that ingest: storage, workspaces, locks, tmp.
+
+    The session home is shared, but the database is rolled back after every test; a
+    stored AIP left behind would make the next test's ingest a duplicate.
+    """
+    base = tmp_path / "home"
+    settings.SAMARKIV_HOME = base
+    settings.SAMARKIV_STORAGE_DIR = base / "storage"
+    settings.SAMARKIV_WORKSPACES_DIR = base / "workspaces"
+    settings.SAMARKIV_LOCKS_DIR = base / "locks"
+    settings.SAMARKIV_TMP_DIR = base / "tmp"
+    settings.SAMARKIV_DEMO_DIR = base / "demo"
+    for folder in ("storage", "workspaces", "tmp"):
+        (base / folder).mkdir(parents=True)
+    return base

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -132,3 +133,30 @@ def test_language_switch_and_skip_link(server: str, page) -> None:
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.get_by_role("heading", level=1).inner_text() == "Validations"
+
+
+def test_aip_page_shows_files_and_the_format_chart(server: str, page, tmp_path: Path) -> None:
+    """`samarkiv demo` ingested the demo deliveries: browse from the list into one AIP."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{server}/staff/aips/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Arkivpaket"
+    assert page.locator("table tbody tr").count() == 4  # one AIP per demo delivery
+    page.get_by_role("link", name="sip-lund-ks-diarium-2023").click()
+    page.wait_for_url("**/staff/aips/*/")
+    heading = page.get_by_role("heading", level=1).inner_text()
+    assert heading == "Arkivpaket: sip-lund-ks-diarium-2023"
+
+    chart = page.get_by_role("img", name="Antal filer per format")
+    assert chart.is_visible()
+    assert chart.bounding_box()["height"] > 100
+    assert chart.locator("rect.bar").count() >= 5
+    formats = page.get_by_role("table", name="Filer per format (textversion av diagrammet)")
+    pdf = formats.get_by_role("rowheader", name="Acrobat PDF 1.4 - Portable Document Format")
+    assert pdf.is_visible()
+    files = page.get_by_role("table", name=re.compile(r"^Filerna 1–\d+ av \d+"))
+    assert files.get_by_role("row").filter(has_text="fmt/18").count() >= 3
+    assert files.get_by_role("row").filter(has_text="application/pdf").first.is_visible()
+
+    shot = tmp_path / "arkivpaket.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 10_000

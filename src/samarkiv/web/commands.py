@@ -27,19 +27,36 @@ def migrate() -> int:
 
 
 def demo() -> int:
-    """Migrate, build the demo packages under $SAMARKIV_HOME/demo and record their runs."""
+    """Migrate, build the demo packages under $SAMARKIV_HOME/demo, validate and ingest them.
+
+    Exit 1 when a demo delivery was not preserved: `make run` should stop on a broken
+    demo rather than serve an archive that looks empty.
+    """
     migrate()
     from django.conf import settings
 
-    from samarkiv.ingest.demo import load_demo_data
+    from samarkiv.ingest.demo import load_demo_data, load_demo_deliveries
 
-    runs = load_demo_data()
-    for run in runs:
+    for run in load_demo_data():
         verdict = "valid" if run.valid else "invalid"
         counts = f"{run.error_count} errors, {run.warning_count} warnings"
         print(f"{run.package_name}: {verdict} ({counts})")
+    failed = 0
+    for delivery, receipt in load_demo_deliveries():
+        print(delivery_line(delivery.path.name, receipt))
+        failed += not receipt.ok
     print(f"Demo data loaded into {settings.SAMARKIV_HOME}")
-    return 0
+    return 1 if failed else 0
+
+
+def delivery_line(name: str, receipt) -> str:
+    """One line per demo delivery: what the pipeline did with it."""
+    head = f"{name} -> {receipt.tenant}: {receipt.state}"
+    if receipt.state == "done":
+        return f"{head}, AIP {receipt.aip_id}, {receipt.file_count} files, {receipt.bytes} bytes"
+    if receipt.state == "duplicate":
+        return f"{head}, already preserved as {receipt.duplicate_of or receipt.aip_id}"
+    return f"{head}: {receipt.message}"
 
 
 def collect_static() -> None:

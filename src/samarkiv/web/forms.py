@@ -8,6 +8,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from samarkiv.errors import UsageError
+from samarkiv.ingest import queries
+from samarkiv.ingest.choices import IngestState
 from samarkiv.ingest.uploads import container_suffix
 from samarkiv.packages import validation
 
@@ -18,6 +20,7 @@ SPEC_LABELS = {
     "csip-2.0.4": "E-ARK CSIP/SIP 2.0.4",
     "fgs-1.2": _("FGS Paketstruktur 1.2"),
 }
+ACCEPT = ".zip,.tar,.tar.gz,.tgz"
 
 
 def spec_choices() -> list[tuple[str, str]]:
@@ -25,13 +28,30 @@ def spec_choices() -> list[tuple[str, str]]:
     return [(spec, SPEC_LABELS.get(spec, spec)) for spec in validation.SPECIFICATIONS]
 
 
-class UploadForm(forms.Form):
-    package = forms.FileField(
+def tenant_choices() -> list[tuple[str, str]]:
+    return [(t.code, t.name) for t in queries.tenants()]
+
+
+def any_tenant_choices() -> list[tuple[str, str]]:
+    return [("", _("Alla kommuner")), *tenant_choices()]
+
+
+def any_state_choices() -> list[tuple[str, str]]:
+    return [("", _("Alla statusar")), *IngestState.choices]
+
+
+def package_field() -> forms.FileField:
+    return forms.FileField(
         label=_("Paket"),
         help_text=_("En ZIP- eller TAR-fil (.zip, .tar, .tar.gz) med ett informationspaket."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".zip,.tar,.tar.gz,.tgz"}),
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
     )
-    specification = forms.ChoiceField(label=_("Specifikation"), choices=spec_choices)
+
+
+class PackageUploadForm(forms.Form):
+    """A form with one uploaded container, checked for its type and size."""
+
+    package = package_field()
 
     def clean_package(self):
         upload = self.cleaned_data["package"]
@@ -47,3 +67,43 @@ class UploadForm(forms.Form):
                 params={"limit": filesizeformat(limit)},
             )
         return upload
+
+
+class UploadForm(PackageUploadForm):
+    """Validate a package (nothing is kept but the report)."""
+
+    specification = forms.ChoiceField(label=_("Specifikation"), choices=spec_choices)
+
+
+class IngestUploadForm(PackageUploadForm):
+    """Ingest a package for one tenant: the delivery becomes an AIP when it is valid."""
+
+    tenant = forms.ChoiceField(label=_("Kommun"), choices=tenant_choices)
+    agreement = forms.CharField(
+        label=_("Leveransöverenskommelse (valfritt)"),
+        help_text=_("Beteckningen på överenskommelsen, till exempel LÖ 2024:3."),
+        max_length=255,
+        required=False,
+    )
+
+    field_order = ["tenant", "package", "agreement"]
+
+
+class IngestFilterForm(forms.Form):
+    """The GET filters of the ingest list."""
+
+    tenant = forms.ChoiceField(label=_("Kommun"), choices=any_tenant_choices, required=False)
+    state = forms.ChoiceField(label=_("Status"), choices=any_state_choices, required=False)
+
+
+class AipFilterForm(forms.Form):
+    """The GET filter of the AIP list."""
+
+    tenant = forms.ChoiceField(label=_("Kommun"), choices=any_tenant_choices, required=False)
+
+
+def filters(form: forms.Form) -> dict[str, str]:
+    """The chosen filter values of a bound, valid filter form; none otherwise."""
+    if not form.is_bound or not form.is_valid():
+        return {}
+    return {name: value for name, value in form.cleaned_data.items() if value}

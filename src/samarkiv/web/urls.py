@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from samarkiv.web import views
+from samarkiv.web import aip_views, ingest_views, views
 
 app_name = "web"
 
@@ -10,4 +10,9 @@ urlpatterns = [
     path("", views.staff_home, name="staff_home"),
     path("validations/<uuid:pk>/", views.validation_detail, name="validation_detail"),
     path("validations/<uuid:pk>.json", views.validation_json, name="validation_json"),
+    path("ingests/", ingest_views.ingest_list, name="ingest_list"),
+    path("ingests/<uuid:pk>/", ingest_views.ingest_detail, name="ingest_detail"),
+    path("ingests/<uuid:pk>/receipt.json", ingest_views.ingest_receipt_json, name="ingest_receipt"),
+    path("aips/", aip_views.aip_list, name="aip_list"),
+    path("aips/<str:pk>/", aip_views.aip_detail, name="aip_detail"),
 ]

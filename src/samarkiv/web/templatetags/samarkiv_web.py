@@ -1,8 +1,13 @@
-"""Template filters that turn report vocabulary into words for people."""
+"""Template filters that turn report and catalogue vocabulary into words for people."""
+
+from pathlib import PurePath
 
 from django import template
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from samarkiv.ingest.choices import IngestState
 
 register = template.Library()
 
@@ -14,6 +19,16 @@ SEVERITY_LABELS = {
 # RFC 2119 keywords as the Swedish translations of the E-ARK specifications use them.
 LEVEL_LABELS = {"MUST": _("SKA"), "SHOULD": _("BÖR"), "MAY": _("KAN")}
 
+# Badge colours; the badge always carries its text, colour only repeats it.
+STATE_CLASSES = {
+    IngestState.DONE: "ok",
+    IngestState.DUPLICATE: "neutral",
+    IngestState.REJECTED: "bad",
+    IngestState.FAILED: "bad",
+    IngestState.INTERRUPTED: "bad",
+}
+OUTCOME_CLASSES = {"success": "ok", "failure": "bad", "warning": "warn"}
+
 
 @register.filter
 def severity_label(value: str) -> str:
@@ -23,3 +38,35 @@ def severity_label(value: str) -> str:
 @register.filter
 def level_label(value: str) -> str:
     return LEVEL_LABELS.get(value, value)
+
+
+@register.filter
+def state_class(value: str) -> str:
+    """CSS modifier of an ingest state badge: ok, bad, neutral or running."""
+    return STATE_CLASSES.get(value, "running")
+
+
+@register.filter
+def outcome_class(value: str) -> str:
+    """CSS modifier of a PREMIS event outcome badge."""
+    return OUTCOME_CLASSES.get(value, "neutral")
+
+
+@register.filter
+def number(value) -> str:
+    """An integer in the reader's number format: 12 345 in Swedish, 12,345 in English."""
+    if value is None or value == "":
+        return ""
+    return formats.number_format(value, use_l10n=True, force_grouping=True)
+
+
+@register.filter
+def basename(value: str) -> str:
+    """The last component of a delivery's path: what the deliverer called it."""
+    return PurePath(str(value)).name or str(value)
+
+
+@register.filter
+def short_digest(value: str, length: int = 12) -> str:
+    """The first characters of a checksum, enough to compare by eye."""
+    return f"{value[:length]}…" if value and len(value) > length else value
