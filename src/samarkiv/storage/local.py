@@ -58,14 +58,11 @@ from samarkiv.storage.fsutil import (
 )
 from samarkiv.storage.inventory import (
     INVENTORY,
-    LAYOUT_CONFIG,
     LAYOUT_CONFIG_PATH,
     LAYOUT_FILE,
-    LAYOUT_JSON,
     OBJECT_DECLARATION,
     OBJECT_DECLARATION_TEXT,
     ROOT_DECLARATION,
-    ROOT_DECLARATION_TEXT,
     SIDECAR,
     build_inventory,
     content_path,
@@ -84,6 +81,7 @@ from samarkiv.storage.location import (
     StorageLayoutError,
     StoredVersion,
 )
+from samarkiv.storage.ocfl_layout import root_files, root_layout_error
 from samarkiv.storage.staged import scan_staged, validate_expected
 
 log = logging.getLogger(__name__)
@@ -136,25 +134,15 @@ class LocalOcflLocation:
     def _check_root(self) -> None:
         """Refuse a folder that is not our kind of OCFL root: writing there could lose data."""
         declaration = self.root / ROOT_DECLARATION
-        if not declaration.is_file() or declaration.read_bytes() != ROOT_DECLARATION_TEXT:
-            raise StorageLayoutError(
-                f"{self.root} is not empty and is not an OCFL 1.1 storage root",
-                path=str(self.root),
-            )
         layout_file = self.root / LAYOUT_FILE
         config_file = self.root / LAYOUT_CONFIG_PATH
-        layout = _load_json(layout_file) if layout_file.is_file() else None
-        config = _load_json(config_file) if config_file.is_file() else LAYOUT_CONFIG
-        if not layout or layout.get("extension") != LAYOUT_JSON["extension"]:
-            raise StorageLayoutError(
-                f"{self.root} does not use the {LAYOUT_JSON['extension']} layout",
-                path=str(layout_file),
-            )
-        if any(config.get(key) != value for key, value in LAYOUT_CONFIG.items()):
-            raise StorageLayoutError(
-                f"{self.root} uses other layout parameters than {LAYOUT_CONFIG}",
-                path=str(config_file),
-            )
+        problem = root_layout_error(
+            declaration.read_bytes() if declaration.is_file() else None,
+            _load_json(layout_file) if layout_file.is_file() else None,
+            _load_json(config_file) if config_file.is_file() else None,
+        )
+        if problem:
+            raise StorageLayoutError(f"{self.root} {problem[0]}", path=str(self.root / problem[1]))
 
     # --- paths and locks -------------------------------------------------------------
 
@@ -486,12 +474,11 @@ def _unwrap_parents(staged_object: Path, source: Path, parts: list[str]) -> None
 
 
 def _write_root_files(folder: Path) -> None:
-    """Storage root files; the declaration last, so a half-made root is not mistaken for one."""
-    write_durable(folder / LAYOUT_FILE, json.dumps(LAYOUT_JSON, indent=2).encode() + b"\n")
-    config = folder / LAYOUT_CONFIG_PATH
-    config.parent.mkdir(parents=True)
-    write_durable(config, json.dumps(LAYOUT_CONFIG, indent=2).encode() + b"\n")
-    write_durable(folder / ROOT_DECLARATION, ROOT_DECLARATION_TEXT)
+    """Storage root files (shared with S3, the declaration last), then sync the folders."""
+    for relative, data in root_files():
+        target = folder / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_durable(target, data)
     fsync_tree_dirs(folder)
 
 
