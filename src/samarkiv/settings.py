@@ -106,6 +106,8 @@ SAMARKIV_DEMO_DIR = SAMARKIV_HOME / "demo"
 SAMARKIV_LOCKS_DIR = SAMARKIV_HOME / "locks"
 # Member municipalities: `[[tenants]]` tables (name, code, org_number, host) in samarkiv.toml.
 SAMARKIV_TENANTS = _TOML.get("tenants", [])
+# Storage locations and per-tenant policies: the `[storage]` table, see storage/config.py.
+SAMARKIV_STORAGE = _TOML.get("storage", {})
 for _dir in (SAMARKIV_STORAGE_DIR, SAMARKIV_WORKSPACES_DIR, SAMARKIV_TMP_DIR):
     _dir.mkdir(exist_ok=True)
 

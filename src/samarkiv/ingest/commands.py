@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from pathlib import Path
 
 from samarkiv.errors import SamarkivError
+from samarkiv.ingest.receipt import json_safe
+
+log = logging.getLogger(__name__)
 
 
 def _setup() -> None:
@@ -18,7 +22,12 @@ def _setup() -> None:
 def ingest_command(
     path: Path, tenant: str, agreement: str, new_version: bool, as_json: bool
 ) -> int:
-    """Exit 0 when preserved (or already preserved), 1 when rejected or failed, 2 on usage."""
+    """Exit 0 when preserved (or already preserved), 1 when rejected or failed, 2 on usage.
+
+    With --json, stdout is always exactly one JSON object (the receipt, or the error), so
+    a deliverer's script can parse it whatever happened; details of an unexpected
+    failure go to stderr, where an operator finds them.
+    """
     _setup()
     from samarkiv.ingest.pipeline import IngestRequest, ingest
     from samarkiv.ingest.progress import RichProgress
@@ -28,16 +37,31 @@ def ingest_command(
     try:
         receipt = ingest(request, progress=progress)
     except SamarkivError as error:
-        if as_json:
-            print(json.dumps(error.to_dict(), ensure_ascii=False))
-        else:
-            print(f"samarkiv ingest: {error.message}", file=sys.stderr)
-        return error.exit_code if error.exit_code != 1 else 2
+        return _refused(error.to_dict(), _exit_code(error), as_json)
+    except Exception as error:
+        log.exception("ingest of %s failed", path)
+        detail = {"ok": False, "code": "ingest_failed", "error": f"{type(error).__name__}: {error}"}
+        return _refused(detail, 1, as_json)
     if as_json:
         print(json.dumps(receipt.to_dict(), ensure_ascii=False))
     else:
         print(receipt.summary())
     return 0 if receipt.ok else 1
+
+
+def _exit_code(error: SamarkivError) -> int:
+    """2 for what the caller got wrong (a tenant code, a path), 1 for a failed ingest."""
+    from samarkiv.catalog.tenants import UnknownTenantError
+
+    return 2 if isinstance(error, UnknownTenantError) else error.exit_code
+
+
+def _refused(detail: dict, code: int, as_json: bool) -> int:
+    if as_json:
+        print(json.dumps(json_safe(detail), ensure_ascii=False))
+    else:
+        print(f"samarkiv ingest: {json_safe(detail['error'])}", file=sys.stderr)
+    return code
 
 
 def tenants_command(as_json: bool) -> int:

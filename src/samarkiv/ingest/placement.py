@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,13 @@ from django.conf import settings
 
 from samarkiv.packages import aip as aipmod
 from samarkiv.packages.model import FileRecord
+from samarkiv.packages.report import Finding, Level
+from samarkiv.storage.location import StorageLocation
+
+RULE_FILE_NAME = "INGEST-FILE-NAME"
+MAX_NAME_FINDINGS = 50
+# Characters XML 1.0 cannot hold (METS and PREMIS name every file); NUL cannot occur.
+_NOT_XML = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def list_files(root: Path) -> list[str]:
@@ -27,6 +35,49 @@ def list_files(root: Path) -> list[str]:
         base = Path(dirpath).relative_to(root).as_posix()
         found.extend(name if base == "." else f"{base}/{name}" for name in sorted(filenames))
     return found
+
+
+def name_findings(rel_paths: list[str]) -> list[Finding]:
+    """MUST findings for file names the AIP cannot keep unchanged.
+
+    Why the ingest checks this itself: a folder delivery is read in place, and the
+    validator lets through names that the AIP cannot carry: a backslash (a path
+    separator for other tools; the AIP builder refuses it) and control characters (not
+    allowed in the XML of METS and PREMIS). Rejecting with a report beats failing
+    halfway through building the AIP. Names that are not UTF-8 are left out here: the
+    package container already reports them (PKG-NAME-ENCODING).
+    """
+    findings = []
+    for rel in rel_paths:
+        if not _is_utf8(rel):
+            continue
+        if "\\" in rel:
+            reason = "contains a backslash, which other systems read as a folder separator"
+        elif _NOT_XML.search(rel):
+            reason = "contains a control character, which METS and PREMIS (XML) cannot hold"
+        else:
+            continue
+        shown = printable(rel)
+        message = f"file name '{shown}' {reason}; rename the file and deliver again"
+        findings.append(Finding(RULE_FILE_NAME, Level.MUST, message, path=shown))
+        if len(findings) >= MAX_NAME_FINDINGS:
+            break
+    return findings
+
+
+def printable(text: str) -> str:
+    """A name fit for XML and JSON: bytes that are not UTF-8 and control characters are
+    shown as escapes (``\\udce9``, ``\\x07``), everything else unchanged."""
+    safe = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}", safe)
+
+
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def place(src_root: Path, dest_root: Path, rel_paths: list[str], move: bool) -> None:
@@ -109,12 +160,12 @@ def _with_path(record: FileRecord, path: str) -> FileRecord:
     )
 
 
-def primary_location():
+def primary_location() -> StorageLocation:
     """The embedded default: one local OCFL storage root under SAMARKIV_HOME/storage."""
     from samarkiv.storage.local import LocalOcflLocation
 
     return LocalOcflLocation(Path(settings.SAMARKIV_STORAGE_DIR) / "primary", name="primary")
 
 
-def all_locations() -> list:
+def all_locations() -> list[StorageLocation]:
     return [primary_location()]

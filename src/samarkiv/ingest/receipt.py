@@ -3,6 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+def json_safe(value: Any) -> Any:
+    """The value with every string made encodable as UTF-8 (lists and dicts walked).
+
+    Why: a file name that is not UTF-8 reaches Python as lone surrogates, and reports
+    quote file names; neither the JSON of the catalogue (PostgreSQL jsonb refuses lone
+    surrogates) nor a deliverer's terminal can take those, so they become ``\\udcXX``.
+    """
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, dict):
+        return {json_safe(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    return value
 
 
 @dataclass
@@ -35,7 +52,7 @@ class Receipt:
         return self.state in ("done", "duplicate")
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        return json_safe(asdict(self))
 
     def summary(self) -> str:
         """Plain text for the deliverer and the terminal (Swedish first, then English)."""

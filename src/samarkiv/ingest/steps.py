@@ -12,7 +12,7 @@ from django.utils import timezone
 from samarkiv.crashpoints import crash_point
 from samarkiv.ingest import placement
 from samarkiv.ingest.choices import IngestState
-from samarkiv.ingest.receipt import Receipt, StoredCopyReceipt
+from samarkiv.ingest.receipt import Receipt, StoredCopyReceipt, json_safe
 from samarkiv.packages import aip as aipmod
 from samarkiv.packages.model import (
     AgentType,
@@ -21,8 +21,10 @@ from samarkiv.packages.model import (
     EventType,
     FileRecord,
     PremisAgent,
+    PremisEvent,
 )
-from samarkiv.packages.report import PackageReport, Severity
+from samarkiv.packages.report import Finding, Level, PackageReport, Severity
+from samarkiv.packages.safexml import XmlProblem, parse_untrusted
 from samarkiv.packages.validation.api import package_root, validate_unpacked
 from samarkiv.preservation import formats, hashing
 from samarkiv.preservation.models import Aip
@@ -32,13 +34,19 @@ from samarkiv.preservation.registry import (
     record_ingest_events,
     register_aip,
 )
+from samarkiv.storage.location import StoredVersion
 
+METS_NAMES = ("METS.xml", "mets.xml", "sip.xml")  # as the validator finds the package METS
+OBJID_MAX = Aip._meta.get_field("sip_objid").max_length
+RULE_OBJID = "INGEST-OBJID"
 PROCESS_IDENTIFY_FROM = 500  # files; below this a separate process costs more than it saves
 
 
 def receive(run, opened) -> bool:
+    """Take the opened delivery; False when the container refused it (hostile input)."""
+    run.container_findings = list(opened.findings)
     if opened.root is None:
-        run.row.validation = {"findings": [f.to_dict() for f in opened.findings]}
+        run.row.validation = json_safe({"findings": [f.to_dict() for f in opened.findings]})
         return False
     run.sip_root = package_root(opened.root)
     run.moved_from_workspace = opened.container != "directory"
@@ -77,11 +85,15 @@ def digest(run) -> None:
 
 
 def validate(run) -> PackageReport:
+    """The validator's report, plus what opening the container found and the names the
+    AIP cannot keep: each of those is a MUST too, and the validator alone sees neither."""
     sha = {path: digest for path, (_, digest) in run.digests.items()}
-    report = validate_unpacked(run.sip_root, run.request.spec, sha256=sha)
-    report.package = run.request.source.name
-    run.row.validation = report.to_dict()
-    run.row.sip_objid = _sip_objid(run)
+    report = PackageReport(package=run.request.source.name)
+    report.findings.extend(run.container_findings)
+    validate_unpacked(run.sip_root, run.request.spec, report=report, sha256=sha)
+    report.findings.extend(placement.name_findings(run.rel_paths))
+    run.row.sip_objid = _catalogue_objid(run, report)
+    run.row.validation = json_safe(report.to_dict())
     counts = _counts(report)
     outcome = EventOutcome.SUCCESS if report.valid else EventOutcome.FAILURE
     if report.valid and counts[Severity.WARNING]:
@@ -104,17 +116,47 @@ def _counts(report: PackageReport) -> dict[Severity, int]:
     return counts
 
 
-def _sip_objid(run) -> str:
-    from samarkiv.packages.safexml import parse_untrusted
+def _catalogue_objid(run, report: PackageReport) -> str:
+    """The SIP's OBJID as the catalogue can hold it; a longer one is a MUST finding."""
+    objid = json_safe(_sip_objid(run))
+    if len(objid) > OBJID_MAX:
+        message = (
+            f"the package OBJID is {len(objid)} characters long; the catalogue holds at "
+            f"most {OBJID_MAX}, so the SIP cannot be found again by its identifier"
+        )
+        report.findings.append(Finding(RULE_OBJID, Level.MUST, message, path="METS.xml"))
+        objid = objid[:OBJID_MAX]
+    return objid
 
-    mets = run.sip_root / "METS.xml"
-    if not mets.is_file():
-        return run.sip_root.name
-    return parse_untrusted(mets).getroot().get("OBJID") or run.sip_root.name
+
+def _sip_objid(run) -> str:
+    """OBJID of the package METS (under any name the validator accepts), else the folder.
+
+    A METS that is not XML has already been reported by the validator, which rejects
+    the SIP; the folder name then stands in, so the ingest ends with that report.
+    """
+    for name in METS_NAMES:
+        mets = run.sip_root / name
+        if mets.is_file():
+            try:
+                root = parse_untrusted(mets).getroot()
+            except XmlProblem:
+                return run.sip_root.name
+            return root.get("OBJID") or run.sip_root.name
+    return run.sip_root.name
 
 
 def find_existing(run) -> Aip | None:
     return Aip.objects.filter(tenant_id=run.tenant.code, sip_objid=run.row.sip_objid).first()
+
+
+def wants_new_version(run, existing: Aip) -> bool:
+    """A new AIP version only for changed content.
+
+    The same SIP again is a duplicate even with --new-version, so a rerun after a crash
+    (or a double click) never stores one generation twice.
+    """
+    return run.request.new_version and existing.fingerprint != run.row.fingerprint
 
 
 def existing_outcome(run, existing: Aip) -> Receipt:
@@ -164,12 +206,19 @@ def identify(run) -> list[FileRecord]:
     return files
 
 
-def build_and_store(run, files: list[FileRecord], existing: Aip | None):
+def build_and_store(run, files: list[FileRecord], existing: Aip | None) -> StoredVersion:
+    """Build the AIP in storage staging and commit it: a new object, or its next version.
+
+    The AIP id is saved on the ingest row before anything is staged, so recovery can
+    tell which AIP a dead ingest was writing.
+    """
     aip_id = existing.id if existing else aipmod.aip_id_for(run.tenant.code, run.row.sip_objid)
     run.row.aip_id = aip_id
     run.row.save(update_fields=["aip_id"])
     location = placement.primary_location()
     run.location_name = location.name
+    history = _history(location, aip_id) if existing else None
+    created = timezone.now()  # one instant: METS CREATEDATE and the catalogue row agree
     with location.begin_version(aip_id) as staging:
         layout = placement.AipLayout(staging.content_dir, aip_id, run.sip_root.name)
         placement.place(
@@ -177,16 +226,17 @@ def build_and_store(run, files: list[FileRecord], existing: Aip | None):
         )
         crash_point("ingest:placed")
         run.log.add(EventType.INGESTION_END, EventOutcome.SUCCESS, f"AIP {aip_id} built")
+        events, agents = _provenance(run, history)
         meta = aipmod.build_aip(
             layout.aip_dir,
             aip_id=aip_id,
             tenant=run.tenant,
             sip_objid=run.row.sip_objid,
-            sip_label=run.request.source.name,
+            sip_label=placement.printable(run.request.source.name),
             sip_files=files,
-            events=run.log.events,
-            agents=list(run.log.agents.values()),
-            created=timezone.now(),
+            events=events,
+            agents=agents,
+            created=created,
             submission_dir_name=run.sip_root.name,
         )
         crash_point("ingest:built")
@@ -198,16 +248,37 @@ def build_and_store(run, files: list[FileRecord], existing: Aip | None):
         aip_id,
         run.tenant.code,
         run.row.sip_objid,
-        run.request.source.name,
-        timezone.now(),
+        placement.printable(run.request.source.name),
+        created,
         files=layout.aip_records(files, meta),
-        events=list(run.log.events),
-        agents=list(run.log.agents.values()),
+        events=events,
+        agents=agents,
     )
     return stored
 
 
-def catalogue(run, stored) -> Aip:
+def _history(location, aip_id: str) -> AipSummary:
+    """The stored head version of the AIP, read from its METS and PREMIS."""
+    from samarkiv.ingest.recovery import read_summary
+
+    return read_summary(location, aip_id)
+
+
+def _provenance(run, history: AipSummary | None) -> tuple[list[PremisEvent], list[PremisAgent]]:
+    """Events and agents for the PREMIS of the version being built.
+
+    A new version carries the earlier versions' events forward: each version's PREMIS
+    is the AIP's whole history, so the catalogue rebuilt from the stored head alone
+    still knows how the first generation came in.
+    """
+    if history is None:
+        return list(run.log.events), list(run.log.agents.values())
+    agents = {agent.identifier: agent for agent in history.agents}
+    agents.update(run.log.agents)
+    return [*history.events, *run.log.events], list(agents.values())
+
+
+def catalogue(run, stored: StoredVersion) -> Aip:
     copy = CopyInfo(run.location_name, stored.version, stored.url, timezone.now())
     return register_aip(
         run.summary,

@@ -31,10 +31,14 @@ class CopyInfo:
 
 
 def fingerprint(records: Iterable[tuple[str, str]]) -> str:
-    """Content fingerprint of a SIP: same paths with the same digests, same fingerprint."""
+    """Content fingerprint of a SIP: same paths with the same digests, same fingerprint.
+
+    Paths are hashed as the file system's bytes (``surrogateescape``), so a name that is
+    not UTF-8 still gets a fingerprint instead of stopping the ingest before its report.
+    """
     digest = hashlib.sha256()
     for path, sha in sorted(records):
-        digest.update(f"{path}\0{sha}\n".encode())
+        digest.update(f"{path}\0{sha}\n".encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
 
 
