@@ -12,7 +12,7 @@ from typing import Protocol
 class Progress(Protocol):
     def step(self, name: str) -> None: ...
     def start_bytes(self, files: int, total_bytes: int) -> None: ...
-    def advance(self, files: int, nbytes: int) -> None: ...
+    def update(self, files_done: int, bytes_done: int) -> None: ...
     def close(self) -> None: ...
 
 
@@ -23,7 +23,7 @@ class NoProgress:
     def start_bytes(self, files: int, total_bytes: int) -> None:
         pass
 
-    def advance(self, files: int, nbytes: int) -> None:
+    def update(self, files_done: int, bytes_done: int) -> None:
         pass
 
     def close(self) -> None:
@@ -52,7 +52,6 @@ class RichProgress:
             transient=False,
         )
         self._task = None
-        self._files = 0
         self._bar.start()
 
     def step(self, name: str) -> None:
@@ -62,18 +61,15 @@ class RichProgress:
             self._bar.console.print(f"· {name}")
 
     def start_bytes(self, files: int, total_bytes: int) -> None:
-        self._files = 0
         self._task = self._bar.add_task("SHA-256", total=total_bytes, files=0, rate="0")
 
-    def advance(self, files: int, nbytes: int) -> None:
+    def update(self, files_done: int, bytes_done: int) -> None:
+        """Totals so far (not increments): the hashing pool reports cumulative counts."""
         if self._task is None:
             return
-        self._files += files
         task = self._bar.tasks[self._task]
-        elapsed = task.elapsed or 1e-9
-        self._bar.update(
-            self._task, advance=nbytes, files=self._files, rate=f"{self._files / elapsed:,.0f}"
-        )
+        rate = files_done / (task.elapsed or 1e-9)
+        self._bar.update(self._task, completed=bytes_done, files=files_done, rate=f"{rate:,.0f}")
 
     def close(self) -> None:
         self._bar.stop()

@@ -74,7 +74,7 @@ def digest(run) -> None:
         run.sip_root,
         run.rel_paths,
         workers=max(2, (os.cpu_count() or 2)),
-        progress=lambda files, nbytes: run.progress.advance(files, nbytes),
+        progress=run.progress.update,
     )
     run.row.bytes = total
     run.log.add(
