@@ -2,8 +2,8 @@
 
 Run from the repository root::
 
-    .venv/bin/python benchmarks/ingest.py [--small-files N] [--small-total-mb MB]
-        [--big-mb MB] [--only small|big] [--keep]
+    .venv/bin/python benchmarks/ingest.py [--small-files N] [--small-total-mb MIB]
+        [--big-mb MIB] [--only small|big] [--repeat R] [--cache auto|cold|warm] [--keep]
 
 It generates, in a fresh temporary folder (never in the repository), valid E-ARK SIP 2.2
 folders built with the project's own makers (``samarkiv.ingest.demo_sips``,
@@ -47,6 +47,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 from xml.sax.saxutils import escape
 
@@ -63,7 +64,6 @@ from samarkiv.ingest.demo_packages import (
     package_struct_map,
 )
 
-REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 SAMARKIV = BIN / "samarkiv"
 MIB = 1 << 20
@@ -226,7 +226,8 @@ def make_pdf(mk: Makers, size: int, index: int) -> bytes:
     ).encode()
     body = head + mk.pixels(width * height) + b"\nendstream\nendobj\n"
     tail = (
-        f"xref\n{obj} 1\n{len(t.data):010d} 00000 n \ntrailer\n<< /Size {obj + 1} "
+        f"xref\n0 1\n0000000000 65535 f \n{obj} 1\n{len(t.data):010d} 00000 n \n"
+        f"trailer\n<< /Size {obj + 1} "
         f"/Root {t.root} /Prev {t.prev_xref} >>\nstartxref\n{len(t.data) + len(body)}\n%%EOF\n"
     ).encode()
     return t.data + body + tail
@@ -503,6 +504,15 @@ def check_valid(sip: Sip) -> None:
 
 
 @dataclass
+class ProcPeak:
+    """Peak resident memory of one process of the measured tree (bytes)."""
+
+    name: str
+    rss: int = 0
+    file: int = 0  # peak RssFile: file-backed pages (libraries, memory-mapped files)
+
+
+@dataclass
 class Timed:
     """One timed process: wall and CPU seconds, peak RSS (bytes), its output."""
 
@@ -512,28 +522,58 @@ class Timed:
     max_rss: int  # largest single process (rusage ru_maxrss, as /usr/bin/time -v says)
     started: float  # epoch seconds
     stdout: str = ""
+    procs: list[ProcPeak] = field(default_factory=list)
 
 
-def _rss_and_children(pid: int) -> tuple[int, list[int]]:
+KNOWN_PROCS = (
+    "main process",
+    "multiprocessing resource tracker",
+    "spawned worker (format identification)",
+)
+
+
+def _proc_name(pid: int, root: int) -> str:
+    if pid == root:
+        return KNOWN_PROCS[0]
     try:
-        status = Path(f"/proc/{pid}/status").read_text()
-        kids = []
-        for task in os.listdir(f"/proc/{pid}/task"):
-            kids += Path(f"/proc/{pid}/task/{task}/children").read_text().split()
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
     except OSError:
-        return 0, []
-    rss = next((int(line.split()[1]) for line in status.splitlines() if line[:6] == "VmRSS:"), 0)
-    return rss * KIB, [int(k) for k in kids]
+        return f"pid {pid}"
+    text = b" ".join(argv).decode("utf-8", "replace")
+    if "resource_tracker" in text:
+        return KNOWN_PROCS[1]
+    if "spawn_main" in text:
+        return KNOWN_PROCS[2]
+    return Path(argv[0].decode("utf-8", "replace")).name
 
 
-def tree_rss(pid: int) -> int:
-    """Summed resident memory of pid and all its descendants (shared pages count twice)."""
-    total, todo = 0, [pid]
-    while todo:
-        rss, kids = _rss_and_children(todo.pop())
-        total += rss
-        todo += kids
-    return total
+class RssSampler:
+    """Peak RSS of a process tree, from /proc: the sum, and per process."""
+
+    def __init__(self, root: int) -> None:
+        self.root = root
+        self.tree = 0
+        self.procs: dict[int, ProcPeak] = {}
+
+    def sample(self) -> None:
+        total, todo = 0, [self.root]
+        while todo:
+            pid = todo.pop()
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+                for task in os.listdir(f"/proc/{pid}/task"):
+                    todo += map(int, Path(f"/proc/{pid}/task/{task}/children").read_text().split())
+            except OSError:
+                continue
+            fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+            rss = int(fields.get("VmRSS", "0 kB").split()[0]) * KIB
+            file = int(fields.get("RssFile", "0 kB").split()[0]) * KIB
+            peak = self.procs.setdefault(pid, ProcPeak(_proc_name(pid, self.root)))
+            if peak.name not in KNOWN_PROCS:  # maybe first seen between fork and exec
+                peak.name = _proc_name(pid, self.root)
+            peak.rss, peak.file = max(peak.rss, rss), max(peak.file, file)
+            total += rss
+        self.tree = max(self.tree, total)
 
 
 def run_timed(cmd: list[str], env: dict[str, str], out: Path) -> Timed:
@@ -542,19 +582,19 @@ def run_timed(cmd: list[str], env: dict[str, str], out: Path) -> Timed:
         started = time.time()
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, env=env, stdout=stdout, stderr=stderr)
-        peak = [0]
+        sampler = RssSampler(proc.pid)
         done = threading.Event()
 
         def sample() -> None:
             while not done.wait(RSS_SAMPLE_S):
-                peak[0] = max(peak[0], tree_rss(proc.pid))
+                sampler.sample()
 
-        sampler = threading.Thread(target=sample, daemon=True)
-        sampler.start()
+        thread = threading.Thread(target=sample, daemon=True)
+        thread.start()
         _pid, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - t0
         done.set()
-        sampler.join()
+        thread.join()
         proc.returncode = os.waitstatus_to_exitcode(status)
         stdout.seek(0)
         text = stdout.read().decode("utf-8", "replace")
@@ -563,7 +603,8 @@ def run_timed(cmd: list[str], env: dict[str, str], out: Path) -> Timed:
             err = stderr.read().decode("utf-8", "replace")[-3000:]
             sys.exit(f"{cmd[0]} failed ({proc.returncode}):\n{text[-2000:]}\n{err}")
     cpu = usage.ru_utime + usage.ru_stime
-    return Timed(wall, cpu, peak[0], usage.ru_maxrss * KIB, started, text)
+    procs = sorted(sampler.procs.values(), key=lambda p: -p.rss)
+    return Timed(wall, cpu, sampler.tree, usage.ru_maxrss * KIB, started, text, procs)
 
 
 def can_drop_caches() -> bool:
@@ -677,17 +718,40 @@ def measure_ingest(sip: Sip, scratch: Path, cache: str, name: str) -> IngestResu
 
 @dataclass
 class Row:
+    """One SIP measured ``repeat`` times, floor and samarkiv in turn; figures are medians."""
+
     sip: Sip
-    floor: Floor
-    ingest: IngestResult
+    floors: list[Floor]
+    ingests: list[IngestResult]
+
+    @property
+    def floor(self) -> Floor:
+        return _median(self.floors, lambda f: f.timed.wall)
+
+    @property
+    def ingest(self) -> IngestResult:
+        return _median(self.ingests, lambda i: i.timed.wall)
 
     @property
     def ratio(self) -> float:
         return self.ingest.timed.wall / self.floor.timed.wall
 
     @property
+    def pair_ratios(self) -> list[float]:
+        return [i.timed.wall / f.timed.wall for f, i in zip(self.floors, self.ingests, strict=True)]
+
+    @property
     def files_per_s(self) -> float:
         return self.ingest.receipt["file_count"] / self.ingest.timed.wall
+
+    @property
+    def tree_rss(self) -> int:
+        return max(i.timed.tree_rss for i in self.ingests)
+
+
+def _median(items: list, key: Callable) -> Any:
+    ordered = sorted(items, key=key)
+    return ordered[(len(ordered) - 1) // 2]
 
 
 def _verdict(ok: bool) -> str:
@@ -708,24 +772,33 @@ def print_table(rows: list[Row]) -> None:
             f"{r.sip.label:<14} {r.ingest.receipt['file_count']:>6} {mib:>6.0f} "
             f"{r.floor.timed.wall:>8.2f} {r.floor.timed.wall + r.floor.sync:>8.2f} "
             f"{t.wall:>10.2f} {r.ratio:>6.2f} {r.files_per_s:>8.0f} {mib / t.wall:>7.0f} "
-            f"{t.cpu / t.wall:>8.2f} {t.tree_rss / MIB:>9.0f} {t.max_rss / MIB:>8.0f}"
+            f"{t.cpu / t.wall:>8.2f} {r.tree_rss / MIB:>9.0f} {t.max_rss / MIB:>8.0f}"
         )
     print(
         "floor s: cp -r + sha256sum; +sync s: the same plus os.sync() of the copy afterwards "
-        "(samarkiv fsyncs, the floor does not); ratio = samarkiv s / floor s;\nCPU/wall: "
-        "samarkiv's user+sys CPU over wall (2 = both cores busy); RSS tree: peak of the "
-        "summed RSS of samarkiv and its child processes (10 ms samples); RSS max: the "
-        "largest single process (ru_maxrss, as /usr/bin/time -v); both MiB."
+        "(samarkiv fsyncs, the floor does not);\nratio = samarkiv s / floor s; CPU/wall: "
+        "samarkiv's user+sys CPU / wall (2.0 = both cores busy all the time);\nRSS tree: peak "
+        "of the summed RSS of samarkiv and its child processes (10 ms samples); RSS max: the "
+        "largest single process\n(ru_maxrss, as /usr/bin/time -v reports it); both MiB."
     )
+    if len(rows[0].floors) > 1:
+        print(f"Medians of {len(rows[0].floors)} runs each; ratio of each floor/samarkiv pair:")
+        for r in rows:
+            print(f"  {r.sip.label}: " + ", ".join(f"{x:.2f}" for x in r.pair_ratios))
 
 
 def print_steps(row: Row) -> None:
-    print(f"\n{row.sip.label}: where samarkiv's {row.ingest.timed.wall:.2f} s went")
+    timed = row.ingest.timed
+    print(f"\n{row.sip.label}: where samarkiv's {timed.wall:.2f} s went (catalogue timestamps)")
     for label, seconds in row.ingest.steps:
-        share = 100 * seconds / row.ingest.timed.wall
-        print(f"  {seconds:7.2f} s {share:5.1f} %  {label}")
+        print(f"  {seconds:7.2f} s {100 * seconds / timed.wall:5.1f} %  {label}")
     formats = ", ".join(f"{puid} {n}" for puid, n in row.ingest.puids.items())
     print(f"  data files by PRONOM id (siegfried): {formats}")
+    for proc in timed.procs:
+        print(
+            f"  peak RSS {proc.rss / MIB:6.0f} MiB (file-backed {proc.file / MIB:5.0f} MiB)  "
+            f"{proc.name}"
+        )
 
 
 def print_targets(rows: list[Row]) -> None:
@@ -733,24 +806,19 @@ def print_targets(rows: list[Row]) -> None:
     for r in rows:
         ok = r.ratio <= TARGET_RATIO
         print(f"  {r.sip.label}: ratio {r.ratio:.2f} <= {TARGET_RATIO}: {_verdict(ok)}")
-    small = [r for r in rows if r.sip.label.startswith("small")]
+    small = sorted((r for r in rows if r.sip.label.startswith("small")), key=lambda r: r.sip.files)
     if small:
-        r = max(small, key=lambda r: r.sip.files)
+        r = small[-1]
         ok = r.files_per_s >= TARGET_FILES_PER_S
         print(f"  {r.sip.label}: {r.files_per_s:.0f} files/s >= 500: {_verdict(ok)}")
     if len(small) == 2:
-        few, many = sorted(small, key=lambda r: r.sip.files)
-        grow = many.ingest.timed.tree_rss - few.ingest.timed.tree_rss
-        per_file = grow / (many.sip.files - few.sip.files)
-        mean = many.sip.bytes / many.sip.files
+        few, many = small
+        grow = many.tree_rss / few.tree_rss - 1
         print(
-            f"  memory: peak RSS (tree) {few.ingest.timed.tree_rss / MIB:.0f} MiB at "
-            f"{few.sip.files} files, {many.ingest.timed.tree_rss / MIB:.0f} MiB at "
-            f"{many.sip.files} files: {grow / MIB:+.0f} MiB, {per_file / KIB:.1f} KiB per "
-            f"extra file (mean file {mean / KIB:.0f} KiB)"
+            f"  peak RSS (tree) {few.tree_rss / MIB:.0f} MiB at {few.sip.files} files, "
+            f"{many.tree_rss / MIB:.0f} MiB at {many.sip.files} files ({grow:+.0%}); "
+            f"independent of the file count (within 10 %): {_verdict(grow <= 0.10)}"
         )
-        ok = per_file < 0.05 * mean
-        print(f"    no file contents held (growth < 5 % of the mean file per file): {_verdict(ok)}")
 
 
 def print_setup(sips: list[Sip], cache: str) -> None:
@@ -775,6 +843,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--small-total-mb", type=int, default=1024, metavar="MIB")
     parser.add_argument("--big-mb", type=int, default=1024, metavar="MIB")
     parser.add_argument("--only", choices=("small", "big"), help="measure one SIP kind only")
+    parser.add_argument(
+        "--repeat", type=int, default=1, metavar="R", help="floor + samarkiv R times (median)"
+    )
     parser.add_argument(
         "--cache",
         choices=("auto", "cold", "warm"),
@@ -812,6 +883,15 @@ def generate(scratch: Path, args: argparse.Namespace) -> list[Sip]:
     return sips
 
 
+def measure(sip: Sip, scratch: Path, cache: str, repeat: int) -> Row:
+    row = Row(sip, [], [])
+    for k in range(repeat):
+        print(f"measuring {sip.label}, run {k + 1} of {repeat} ...", flush=True)
+        row.floors.append(measure_floor(sip, scratch, cache))
+        row.ingests.append(measure_ingest(sip, scratch, cache, f"{sip.path.name}-{k}"))
+    return row
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     base = Path(tempfile.gettempdir())
@@ -823,11 +903,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"scratch folder: {scratch}")
     try:
         sips = generate(scratch, args)
-        rows = []
-        for i, sip in enumerate(sips):
-            print(f"measuring {sip.label} ...", flush=True)
-            floor = measure_floor(sip, scratch, cache)
-            rows.append(Row(sip, floor, measure_ingest(sip, scratch, cache, str(i))))
+        rows = [measure(sip, scratch, cache, max(1, args.repeat)) for sip in sips]
         print_setup(sips, cache)
         print()
         print_table(rows)
