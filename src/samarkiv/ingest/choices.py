@@ -18,6 +18,7 @@ class IngestState(models.TextChoices):
     RECEIVING = "receiving", _("Tas emot")
     HASHING = "hashing", _("Beräknar checksummor")
     VALIDATING = "validating", _("Validerar")
+    STAGING = "staging", _("Placerar filer")
     IDENTIFYING = "identifying", _("Identifierar format")
     BUILDING = "building", _("Bygger arkivpaket")
     STORING = "storing", _("Lagrar")

@@ -154,10 +154,7 @@ def _run_steps(run: IngestRun) -> Receipt:
         existing = steps.find_existing(run)
         if existing is not None and not steps.wants_new_version(run, existing):
             return steps.existing_outcome(run, existing)
-        run.advance(IngestState.IDENTIFYING)
-        files = steps.identify(run)
-        run.advance(IngestState.BUILDING)
-        stored = steps.build_and_store(run, files, existing)
+        stored = steps.build_and_store(run, existing)
         run.advance(IngestState.CATALOGUING)
         aip = steps.catalogue(run, stored)
     return steps.finish(run, aip, stored, timezone.now())

@@ -40,6 +40,7 @@ METS_NAMES = ("METS.xml", "mets.xml", "sip.xml")  # as the validator finds the p
 OBJID_MAX = Aip._meta.get_field("sip_objid").max_length
 RULE_OBJID = "INGEST-OBJID"
 PROCESS_IDENTIFY_FROM = 500  # files; below this a separate process costs more than it saves
+PROCESS_IDENTIFY_FROM_BYTES = 64 * 2**20  # or bytes: a long scan would hold the GIL
 
 
 def receive(run, opened) -> bool:
@@ -58,7 +59,8 @@ def receive(run, opened) -> bool:
 
 def start_identification(run) -> Future:
     """Identify formats beside hashing: siegfried holds the GIL, so big SIPs get a process."""
-    if len(run.rel_paths) >= PROCESS_IDENTIFY_FROM:
+    total = sum((run.sip_root / p).stat().st_size for p in run.rel_paths)
+    if len(run.rel_paths) >= PROCESS_IDENTIFY_FROM or total >= PROCESS_IDENTIFY_FROM_BYTES:
         pool = ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"))
     else:
         pool = ThreadPoolExecutor(max_workers=1)
@@ -206,11 +208,13 @@ def identify(run) -> list[FileRecord]:
     return files
 
 
-def build_and_store(run, files: list[FileRecord], existing: Aip | None) -> StoredVersion:
+def build_and_store(run, existing: Aip | None) -> StoredVersion:
     """Build the AIP in storage staging and commit it: a new object, or its next version.
 
     The AIP id is saved on the ingest row before anything is staged, so recovery can
-    tell which AIP a dead ingest was writing.
+    tell which AIP a dead ingest was writing. The SIP's files are placed into staging
+    while siegfried is still identifying them in its own process; only the metadata
+    (PREMIS needs the formats) waits for it.
     """
     aip_id = existing.id if existing else aipmod.aip_id_for(run.tenant.code, run.row.sip_objid)
     run.row.aip_id = aip_id
@@ -220,11 +224,15 @@ def build_and_store(run, files: list[FileRecord], existing: Aip | None) -> Store
     history = _history(location, aip_id) if existing else None
     created = timezone.now()  # one instant: METS CREATEDATE and the catalogue row agree
     with location.begin_version(aip_id) as staging:
+        run.advance(IngestState.STAGING)
         layout = placement.AipLayout(staging.content_dir, aip_id, run.sip_root.name)
         placement.place(
             run.sip_root, layout.submission_dir, run.rel_paths, run.moved_from_workspace
         )
         crash_point("ingest:placed")
+        run.advance(IngestState.IDENTIFYING)
+        files = identify(run)
+        run.advance(IngestState.BUILDING)
         run.log.add(EventType.INGESTION_END, EventOutcome.SUCCESS, f"AIP {aip_id} built")
         events, agents = _provenance(run, history)
         meta = aipmod.build_aip(
