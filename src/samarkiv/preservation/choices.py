@@ -33,3 +33,30 @@ class OutcomeChoice(models.TextChoices):
     SUCCESS = EventOutcome.SUCCESS.value, _("lyckades")
     FAILURE = EventOutcome.FAILURE.value, _("misslyckades")
     WARNING = EventOutcome.WARNING.value, _("varning")
+
+
+class AuditState(models.TextChoices):
+    """A fixity audit run: RUNNING until it ends; FAILED when it stopped on an error."""
+
+    RUNNING = "running", _("pågår")
+    DONE = "done", _("klar")
+    FAILED = "failed", _("avbruten")
+
+
+class FindingKind(models.TextChoices):
+    """What an audit found wrong with one stored copy (storage.fixity.ProblemKind + one)."""
+
+    MISSING = "missing", _("saknas")
+    CORRUPT = "corrupt", _("skadad")
+    SIZE = "size", _("fel storlek")
+    INVENTORY = "inventory", _("OCFL-struktur")
+    CATALOGUE = "catalogue", _("katalogen avviker")
+
+
+class FindingState(models.TextChoices):
+    """REPAIRED from another copy; UNREPAIRABLE (no healthy copy: the AIP is damaged);
+    OPEN (needs an archivist: structure or catalogue disagreement, nothing to copy)."""
+
+    REPAIRED = "repaired", _("reparerad")
+    UNREPAIRABLE = "unrepairable", _("kan inte repareras")
+    OPEN = "open", _("kräver åtgärd")

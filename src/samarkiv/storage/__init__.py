@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from samarkiv.storage.digests import sha256_file, sha256_many
+from samarkiv.storage.fixity import FileProblem, FixityReport, ProblemKind
 from samarkiv.storage.local import LocalOcflLocation, LocalStaging
 from samarkiv.storage.location import (
     ObjectNotFoundError,
@@ -23,9 +24,12 @@ from samarkiv.storage.location import (
 )
 
 __all__ = [
+    "FileProblem",
+    "FixityReport",
     "LocalOcflLocation",
     "LocalStaging",
     "ObjectNotFoundError",
+    "ProblemKind",
     "Staging",
     "StagingMismatchError",
     "StorageCorruptError",

@@ -1,20 +1,30 @@
 """Auditing and repairing a local OCFL storage root.
 
-``object_problems`` is the fixity audit: it trusts nothing but the bytes, re-hashes all
-content against the inventory and checks the OCFL structure around it. The repair
+``object_report`` is the fixity audit: it trusts nothing but the bytes, re-hashes all
+content against the inventory and checks the OCFL structure around it. The recovery
 helpers only ever finish or undo *our own* interrupted writes, recognised by their
 exact shape; anything else is reported, never "fixed", because an archive must not
-guess its way over damaged evidence.
+guess its way over damaged evidence. The one exception is ``replace_content``: a
+content file whose healthy bytes (verified against the inventory's digest) came from
+another copy of the same object.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from samarkiv.storage.digests import sha256_many
-from samarkiv.storage.fsutil import fsync_dir, write_durable
+from samarkiv.storage.digests import default_workers, sha256_file
+from samarkiv.storage.fixity import (
+    FixityReport,
+    Measure,
+    Measured,
+    content_report,
+    structural,
+)
+from samarkiv.storage.fsutil import crash_point, fsync_dir, write_durable
 from samarkiv.storage.inventory import (
     CONTENT_DIR,
     INVENTORY,
@@ -45,8 +55,10 @@ def object_dirs(root: Path) -> Iterator[Path]:
         dirs.sort()
 
 
-def object_problems(folder: Path, object_id: str) -> list[str]:
-    """Everything wrong with one object; an empty list means it is healthy."""
+def object_report(
+    folder: Path, object_id: str, expected_sizes: Mapping[str, int] | None = None
+) -> FixityReport:
+    """Everything wrong with one object, every content file re-hashed (see fixity.py)."""
     problems = []
     declaration = folder / OBJECT_DECLARATION
     if not declaration.is_file() or declaration.read_bytes() != OBJECT_DECLARATION_TEXT:
@@ -54,14 +66,18 @@ def object_problems(folder: Path, object_id: str) -> list[str]:
     try:
         inventory, data = read_inventory(folder / INVENTORY)
     except StorageCorruptError as exc:
-        return [*problems, f"root inventory unusable: {exc.message}"]
+        problems.append(f"root inventory unusable: {exc.message}")
+        return FixityReport(object_id, problems=structural(problems))
     if inventory["id"] != object_id:
         problems.append(f"root inventory id is {inventory['id']!r}, not {object_id!r}")
     problems += _sidecar_problems(folder, data, INVENTORY)
     problems += _root_entry_problems(folder, inventory)
     problems += _version_inventory_problems(folder, inventory, data)
-    problems += _content_problems(folder, inventory)
-    return problems
+    report = content_report(
+        object_id, inventory, _stored_content(folder, inventory), _measurer(folder), expected_sizes
+    )
+    report.problems[:0] = structural(problems)
+    return report
 
 
 def _sidecar_problems(folder: Path, data: bytes, label: str) -> list[str]:
@@ -111,30 +127,53 @@ def _version_inventory_problems(folder: Path, inventory: dict, root_data: bytes)
     return problems
 
 
-def _content_problems(folder: Path, inventory: dict) -> list[str]:
-    """Every manifest file present with its digest, and nothing unlisted in content/."""
-    expected = {path: digest for digest, paths in inventory["manifest"].items() for path in paths}
+def _stored_content(folder: Path, inventory: dict) -> set[str]:
+    """Object-relative paths of every file in the versions' content folders."""
     on_disk: set[str] = set()
     for name in inventory["versions"]:
         content = folder / name / inventory.get("contentDirectory", CONTENT_DIR)
         for dirpath, _dirs, files in os.walk(content):
             on_disk.update((Path(dirpath) / f).relative_to(folder).as_posix() for f in files)
-    listed = set(expected)
-    problems = [f"content file {p} is missing" for p in sorted(listed - on_disk)]
-    problems += [f"content file {p} is not in the manifest" for p in sorted(on_disk - listed)]
-    present = sorted(set(expected) & on_disk)
-    try:
-        digests = sha256_many([folder / p for p in present])
-    except OSError as exc:
-        return [*problems, f"content could not be read: {exc}"]
-    for path in present:
-        if digests[folder / path] != expected[path]:
-            size = (folder / path).stat().st_size
-            problems.append(
-                f"content file {path} is corrupt: sha256 {digests[folder / path]} ({size} bytes), "
-                f"inventory says {expected[path]}"
-            )
-    return problems
+    return on_disk
+
+
+def _measurer(folder: Path) -> Measure:
+    """Re-hash content files in parallel (fixity.Measure); errors per file, not per object."""
+
+    def one(path: str) -> tuple[str, Measured]:
+        target = folder / path
+        try:
+            return path, (sha256_file(target), target.stat().st_size)
+        except FileNotFoundError:
+            return path, None
+        except OSError as exc:
+            return path, str(exc)
+
+    def measure(paths: list[str]) -> dict[str, Measured]:
+        if not paths:
+            return {}
+        with ThreadPoolExecutor(max_workers=default_workers()) as pool:
+            return dict(pool.map(one, paths))
+
+    return measure
+
+
+def replace_content(staged: Path, target: Path, object_dir: Path) -> None:
+    """Put verified bytes at ``target`` in one rename, durably (the repair's write step).
+
+    Folders the damage took away are recreated (and synced) first; the rename from
+    staging is atomic on this filesystem, so a crash leaves the old file or the new.
+    """
+    missing = [p for p in [target.parent, *target.parent.parents] if not p.exists()]
+    for folder in reversed(missing):
+        if object_dir not in folder.parents:
+            raise StorageCorruptError(f"refusing to create {folder} outside the object")
+        folder.mkdir()
+        fsync_dir(folder.parent)
+    crash_point("storage:before_repair_replace")
+    os.replace(staged, target)
+    fsync_dir(target.parent)
+    crash_point("storage:after_repair_replace")
 
 
 def interrupted_write(folder: Path, inventory: dict, data: bytes) -> bool:

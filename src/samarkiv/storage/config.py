@@ -16,6 +16,11 @@ In ``samarkiv.toml`` (the embedded default is one local location, ``primary``)::
     default = ["primary"]
     horby = ["primary", "offsite"]          # two geographically separate copies
 
+    [storage.audits.offsite]                # fixity audit schedule (these are the defaults)
+    full_every_days = 182                   # re-read every AIP twice a year
+    sample_every_days = 30                  # and a random sample every month
+    sample_pct = 5
+
 S3 credentials are never configuration: they come from the environment, as
 ``SAMARKIV_S3_<LOCATION>_ACCESS_KEY`` and ``SAMARKIV_S3_<LOCATION>_SECRET_KEY``.
 Plain Python (no Django): callers pass the parsed settings in.
@@ -45,9 +50,31 @@ class LocationSpec:
 
 
 @dataclass(frozen=True)
+class AuditSchedule:
+    """How often a location's fixity is audited: full sweeps, and random samples between.
+
+    Why both: a full sweep re-reads every byte (hours on a large archive, and egress
+    costs on S3), so it runs seldom; a small random sample between sweeps still finds
+    spreading damage (a failing disk, a bad bucket) within weeks rather than months.
+    """
+
+    full_every_days: float = 182
+    sample_every_days: float = 30
+    sample_pct: int = 5
+
+
+_SCHEDULE_KEYS = {"full_every_days", "sample_every_days", "sample_pct"}
+
+
+@dataclass(frozen=True)
 class StorageConfig:
     locations: dict[str, LocationSpec]
     policies: dict[str, tuple[str, ...]]
+    audits: dict[str, AuditSchedule] = field(default_factory=dict)
+
+    def audit_schedule(self, location: str) -> AuditSchedule:
+        """The location's schedule; the defaults when it has no ``[storage.audits.*]``."""
+        return self.audits.get(location) or AuditSchedule()
 
     def policy_for(self, tenant_code: str) -> tuple[str, ...]:
         """Location names an AIP of this tenant must be stored in; the first is primary."""
@@ -76,7 +103,32 @@ def parse_storage_config(raw: dict[str, Any] | None, home: Path) -> StorageConfi
                 f"storage policy '{tenant}' names unknown locations {unknown or names}; "
                 f"known: {', '.join(locations)}"
             )
-    return StorageConfig(locations, policies)
+    return StorageConfig(locations, policies, _parse_audits(raw.get("audits") or {}, locations))
+
+
+def _parse_audits(raw: dict[str, Any], locations: dict[str, LocationSpec]) -> dict:
+    """``[storage.audits.<location>]`` tables; a typo must not silently stop audits."""
+    schedules = {}
+    for name, table in raw.items():
+        if name not in locations:
+            raise StorageConfigError(f"storage.audits.{name}: no such storage location")
+        unknown = sorted(set(table) - _SCHEDULE_KEYS)
+        if unknown:
+            raise StorageConfigError(f"storage.audits.{name}: unknown keys {unknown}")
+        try:
+            schedule = AuditSchedule(
+                full_every_days=float(table.get("full_every_days", 182)),
+                sample_every_days=float(table.get("sample_every_days", 30)),
+                sample_pct=int(table.get("sample_pct", 5)),
+            )
+        except (TypeError, ValueError) as exc:
+            raise StorageConfigError(f"storage.audits.{name}: {exc}") from exc
+        if schedule.full_every_days <= 0 or schedule.sample_every_days <= 0:
+            raise StorageConfigError(f"storage.audits.{name}: intervals must be positive")
+        if not 1 <= schedule.sample_pct <= 100:
+            raise StorageConfigError(f"storage.audits.{name}: sample_pct must be 1-100")
+        schedules[name] = schedule
+    return schedules
 
 
 def open_spec(spec: LocationSpec, home: Path) -> StorageLocation:

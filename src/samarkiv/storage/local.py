@@ -37,14 +37,15 @@ import errno
 import json
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO, Self
 
 from samarkiv.storage import audit
-from samarkiv.storage.digests import default_workers, sha256_bytes, sha256_many
+from samarkiv.storage.digests import default_workers, sha256_bytes, sha256_file, sha256_many
+from samarkiv.storage.fixity import FileProblem, FixityReport, object_absent
 from samarkiv.storage.fsutil import (
     Scratch,
     crash_point,
@@ -82,6 +83,7 @@ from samarkiv.storage.location import (
     StoredVersion,
 )
 from samarkiv.storage.ocfl_layout import root_files, root_layout_error
+from samarkiv.storage.repair import check_repair_target, spool_verified
 from samarkiv.storage.staged import scan_staged, validate_expected
 
 log = logging.getLogger(__name__)
@@ -255,11 +257,49 @@ class LocalOcflLocation:
 
     # --- audit and repair ------------------------------------------------------------
 
-    def verify_object(self, object_id: str) -> list[str]:
+    def fixity_report(
+        self, object_id: str, expected_sizes: Mapping[str, int] | None = None
+    ) -> FixityReport:
         folder = self.object_dir(object_id)
         if not folder.is_dir():
-            return [f"object {object_id} not found at {folder}"]
-        return audit.object_problems(folder, object_id)
+            return FixityReport(object_id, problems=[object_absent(object_id, str(folder))])
+        return audit.object_report(folder, object_id, expected_sizes)
+
+    def check_object(
+        self, object_id: str, expected_sizes: Mapping[str, int] | None = None
+    ) -> list[FileProblem]:
+        return self.fixity_report(object_id, expected_sizes).problems
+
+    def verify_object(self, object_id: str) -> list[str]:
+        return [problem.message for problem in self.check_object(object_id)]
+
+    def repair_content(
+        self, object_id: str, content_path: str, data_source: BinaryIO, expected_sha256: str
+    ) -> None:
+        """Spool + verify in staging, then one rename over the damaged file, then re-read.
+
+        The temporary file lives in this location's staging folder rather than beside
+        the damaged one: same filesystem (checked at start-up), so the rename is just as
+        atomic, the OCFL root never shows a stray file, and ``recover()`` reaps it after
+        a crash.
+        """
+        expected = expected_sha256.lower()
+        scratch = Scratch.create(self.staging_root)
+        try:
+            staged = scratch.path / "repair"
+            spool_verified(data_source, staged, expected)
+            with locked(self.lock_path(object_id)):
+                check_repair_target(self.inventory(object_id), content_path, expected)
+                target = self.object_dir(object_id) / content_path
+                audit.replace_content(staged, target, self.object_dir(object_id))
+            actual = sha256_file(target)
+        finally:
+            scratch.discard()
+        if actual != expected:
+            raise StorageCorruptError(
+                f"{object_id}: {content_path} reads back as {actual} after repair, not {expected}",
+                path=str(target),
+            )
 
     def recover(self) -> list[str]:
         done = reap_scratch(self.staging_root)

@@ -14,13 +14,16 @@ one, plus scratch leftovers that ``recover()`` removes.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import BinaryIO, Protocol, Self, runtime_checkable
+from typing import TYPE_CHECKING, BinaryIO, Protocol, Self, runtime_checkable
 
 from samarkiv.errors import SamarkivError
+
+if TYPE_CHECKING:
+    from samarkiv.storage.fixity import FileProblem, FixityReport
 
 
 class StorageError(SamarkivError):
@@ -140,8 +143,40 @@ class StorageLocation(Protocol):
         """Logical path -> sha256 for every file of a version (default: head)."""
         ...
 
+    def inventory(self, object_id: str) -> dict:
+        """The object's committed (root) OCFL inventory: versions, their states, manifest."""
+        ...
+
+    def fixity_report(
+        self, object_id: str, expected_sizes: Mapping[str, int] | None = None
+    ) -> FixityReport:
+        """Re-read every stored file and check the OCFL structure; what was read, what is wrong.
+
+        ``expected_sizes`` (sha256 -> bytes, as the catalogue knows them) lets a digest
+        mismatch of the wrong length be reported as a SIZE problem (a truncation).
+        """
+        ...
+
+    def check_object(
+        self, object_id: str, expected_sizes: Mapping[str, int] | None = None
+    ) -> list[FileProblem]:
+        """``fixity_report(...).problems``: structured findings, empty when healthy."""
+        ...
+
     def verify_object(self, object_id: str) -> list[str]:
-        """Re-hash everything and check the OCFL structure; return problems (empty = healthy)."""
+        """``check_object`` as sentences (empty = healthy), for logs and simple callers."""
+        ...
+
+    def repair_content(
+        self, object_id: str, content_path: str, data_source: BinaryIO, expected_sha256: str
+    ) -> None:
+        """Restore one damaged content file from healthy bytes (streamed, bounded memory).
+
+        ``data_source`` is read to its end and must hash to ``expected_sha256``, which
+        must be the manifest's digest for ``content_path``; otherwise nothing is written
+        (StagingMismatchError / StorageError). After writing, the stored file is read
+        back and verified; a mismatch raises StorageCorruptError.
+        """
         ...
 
     def recover(self) -> list[str]:

@@ -13,7 +13,6 @@ import json
 from collections.abc import Callable, Iterable
 
 from samarkiv.storage.inventory import (
-    CONTENT_DIR,
     INVENTORY,
     LAYOUT_CONFIG,
     LAYOUT_CONFIG_PATH,
@@ -102,7 +101,11 @@ def uncommitted_paths(head: str | None, present: Iterable[str]) -> list[str]:
 
 
 def listing_problems(inventory: dict, present: Iterable[str]) -> list[str]:
-    """Structure problems visible from the list of object-relative paths alone."""
+    """Structure problems visible from the list of object-relative paths alone.
+
+    Content files (missing, or not in the manifest) are judged by
+    ``fixity.content_report``, which reports them as findings a repair can act on.
+    """
     present = set(present)
     problems = []
     if OBJECT_DECLARATION not in present:
@@ -125,22 +128,7 @@ def listing_problems(inventory: dict, present: Iterable[str]) -> list[str]:
     for name in inventory["versions"]:
         if f"{name}/{INVENTORY}" not in present:
             problems.append(f"version {name}: {INVENTORY} is missing")
-    expected = manifest_paths(inventory)
-    content_dir = inventory.get("contentDirectory", CONTENT_DIR)
-    stored = {p for p in present if _is_content(p, inventory, content_dir)}
-    problems += [f"content file {p} is missing" for p in sorted(set(expected) - stored)]
-    problems += [f"content file {p} is not in the manifest" for p in sorted(stored - set(expected))]
     return problems
-
-
-def manifest_paths(inventory: dict) -> dict[str, str]:
-    """Object-relative content path -> sha256, for every manifest entry."""
-    return {path: digest for digest, paths in inventory["manifest"].items() for path in paths}
-
-
-def _is_content(path: str, inventory: dict, content_dir: str) -> bool:
-    parts = path.split("/", 2)
-    return len(parts) == 3 and parts[0] in inventory["versions"] and parts[1] == content_dir
 
 
 def metadata_problems(
@@ -184,10 +172,3 @@ def _sidecar_problems(sidecar: bytes | None, data: bytes, label: str) -> list[st
     if not sidecar_matches(data, sidecar):
         return [f"{label}: sidecar digest does not match the inventory"]
     return []
-
-
-def corrupt_message(path: str, actual: str, size: int, expected: str) -> str:
-    """One wording for a digest mismatch, whatever the medium (audits grep for it)."""
-    return (
-        f"content file {path} is corrupt: sha256 {actual} ({size} bytes), inventory says {expected}"
-    )

@@ -35,7 +35,7 @@ no other host writes to the same prefix (the catalogue assigns one writer per AI
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -43,7 +43,9 @@ from typing import BinaryIO, Self
 
 from botocore.exceptions import ClientError
 
+from samarkiv.storage import s3_fixity
 from samarkiv.storage.digests import default_workers, sha256_many
+from samarkiv.storage.fixity import FileProblem, FixityReport
 from samarkiv.storage.fsutil import Scratch, crash_point, locked, reap_scratch
 from samarkiv.storage.inventory import (
     INVENTORY,
@@ -71,11 +73,7 @@ from samarkiv.storage.location import (
     StoredVersion,
 )
 from samarkiv.storage.ocfl_layout import (
-    corrupt_message,
     layout_json,
-    listing_problems,
-    manifest_paths,
-    metadata_problems,
     root_files,
     root_layout_error,
     split_object_key,
@@ -372,42 +370,23 @@ class S3OcflLocation:
 
     # --- audit and repair ------------------------------------------------------------
 
+    def fixity_report(
+        self, object_id: str, expected_sizes: Mapping[str, int] | None = None
+    ) -> FixityReport:
+        return s3_fixity.fixity_report(self, object_id, expected_sizes)
+
+    def check_object(
+        self, object_id: str, expected_sizes: Mapping[str, int] | None = None
+    ) -> list[FileProblem]:
+        return self.fixity_report(object_id, expected_sizes).problems
+
     def verify_object(self, object_id: str) -> list[str]:
-        """Structure from the listing and inventories, then every content object re-hashed."""
-        base = self.object_key(object_id)
-        with s3_errors("auditing", base):
-            present = {key[len(base) :]: size for key, size in self.bucket.list(base).items()}
-            if not present:
-                return [f"object {object_id} not found at {self.object_url(object_id)}"]
-            found = self.bucket.read(base + INVENTORY)
-            if found is None:
-                return [f"root inventory unusable: {INVENTORY} is missing"]
-            try:
-                inventory = parse_inventory(found[0], base + INVENTORY)
-            except StorageCorruptError as exc:
-                return [f"root inventory unusable: {exc.message}"]
+        return [problem.message for problem in self.check_object(object_id)]
 
-            def read(inner: str) -> bytes | None:
-                item = self.bucket.read(base + inner)
-                return item[0] if item else None
-
-            problems = metadata_problems(object_id, inventory, found[0], read)
-            problems += listing_problems(inventory, present)
-            problems += self._content_problems(base, inventory, present)
-        return problems
-
-    def _content_problems(self, base: str, inventory: dict, present: dict[str, int]) -> list[str]:
-        expected = manifest_paths(inventory)
-        paths = sorted(set(expected) & set(present))
-        hashes = self.bucket.hash_many([base + path for path in paths])
-        problems = []
-        for path in paths:
-            got = hashes[base + path]
-            if got is None:
-                problems.append(f"content file {path} is missing")
-            elif got[0] != expected[path]:
-                problems.append(corrupt_message(path, got[0], got[1], expected[path]))
-        return problems
+    def repair_content(
+        self, object_id: str, content_path: str, data_source: BinaryIO, expected_sha256: str
+    ) -> None:
+        s3_fixity.repair_content(self, object_id, content_path, data_source, expected_sha256)
 
     def recover(self) -> list[str]:
         """Remove dead writers' staging, uncommitted versions and multipart uploads;

@@ -263,6 +263,74 @@ class Bucket:
             raise
         return True
 
+    def etag(self, key: str) -> str | None:
+        """The current version's ETag, or None when absent (never stored, or deleted)."""
+        try:
+            return self.client.head_object(Bucket=self.name, Key=key)["ETag"]
+        except ClientError as exc:
+            if error_code(exc) in _MISSING:
+                return None
+            raise
+
+    def put_file(self, key: str, path: Path, sha256: str, size: int, *, if_match: str = "") -> None:
+        """Store one local file, server-checked by SHA-256, streamed from disk.
+
+        Create-only unless ``if_match`` names the current version's ETag: then it is a
+        deliberate replacement (the repair of a damaged object), and on a versioned
+        bucket the replaced bytes stay behind as an older version, for forensics.
+        """
+        condition = {"IfMatch": if_match} if if_match else {}
+        if size < MULTIPART_THRESHOLD:
+            with open(path, "rb") as body:
+                self.client.put_object(
+                    Bucket=self.name,
+                    Key=key,
+                    Body=body,
+                    ChecksumSHA256=b64_digest(sha256),
+                    ContentType=_BINARY,
+                    **condition,
+                )
+            return
+        self._put_multipart(key, path, condition)
+
+    def _put_multipart(self, key: str, path: Path, condition: dict) -> None:
+        """One part in memory at a time, each SHA-256-checked by the server.
+
+        Done by hand rather than through s3transfer because s3transfer cannot pass the
+        ``If-Match`` condition that makes a replacement deliberate.
+        """
+        upload_id = self.client.create_multipart_upload(
+            Bucket=self.name, Key=key, ChecksumAlgorithm="SHA256", ContentType=_BINARY
+        )["UploadId"]
+        parts = []
+        try:
+            with open(path, "rb") as handle:
+                while chunk := handle.read(PART_SIZE):
+                    checksum = b64_digest(hashlib.sha256(chunk).hexdigest())
+                    number = len(parts) + 1
+                    response = self.client.upload_part(
+                        Bucket=self.name,
+                        Key=key,
+                        UploadId=upload_id,
+                        PartNumber=number,
+                        Body=chunk,
+                        ChecksumSHA256=checksum,
+                    )
+                    parts.append(
+                        {"ETag": response["ETag"], "PartNumber": number, "ChecksumSHA256": checksum}
+                    )
+            self.client.complete_multipart_upload(
+                Bucket=self.name,
+                Key=key,
+                UploadId=upload_id,
+                MultipartUpload={"Parts": parts},
+                **condition,
+            )
+        except BaseException:
+            with contextlib.suppress(ClientError, BotoCoreError):
+                self.abort_upload(key, upload_id)
+            raise
+
     def open_stream(self, key: str) -> BinaryIO | None:
         """A buffered binary file streaming the object (memory independent of its size)."""
         body = self.open(key)

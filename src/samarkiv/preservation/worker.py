@@ -1,0 +1,84 @@
+"""The embedded worker: runs fixity audits when their schedule says they are due.
+
+One process per archive home (an exclusive ``worker`` lock; a second worker exits at
+once rather than running every due audit twice). ``--once`` runs what is due now and
+returns, for cron, systemd timers and tests; otherwise it checks every ``interval``
+seconds until SIGTERM / SIGINT, finishing the audit in progress first. ``stop`` lets
+an embedding process (the web app's worker thread) end it the same way.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import signal
+import threading
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import timezone
+
+from samarkiv.errors import SamarkivError
+from samarkiv.preservation.audit import run_audit
+from samarkiv.preservation.models import AuditRun
+from samarkiv.preservation.schedules import due_audits
+
+log = logging.getLogger(__name__)
+
+DEFAULT_INTERVAL = 300.0
+
+
+class WorkerBusyError(SamarkivError):
+    """Another worker already runs for this archive home."""
+
+    code = "worker_busy"
+
+
+def run_worker(
+    *, once: bool = False, interval: float = DEFAULT_INTERVAL, stop: threading.Event | None = None
+) -> list[AuditRun]:
+    """Run due audits (once, or until stopped); return the runs made, in order."""
+    stop = stop or threading.Event()
+    runs: list[AuditRun] = []
+    fd = _take_worker_lock(Path(settings.SAMARKIV_LOCKS_DIR))
+    previous = _stop_on_signals(stop) if not once else {}
+    try:
+        while not stop.is_set():
+            for location, pct in due_audits(timezone.now()):
+                if stop.is_set():
+                    break
+                log.info("worker: %s audit of %s is due", _what(pct), location)
+                runs.append(run_audit(location, sample_pct=pct))
+            if once or stop.wait(interval):
+                break
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        os.close(fd)
+    return runs
+
+
+def _stop_on_signals(stop: threading.Event) -> dict:
+    """SIGTERM/SIGINT end the loop after the current audit; returns the old handlers."""
+    if threading.current_thread() is not threading.main_thread():
+        return {}  # an embedding process owns its signals and uses ``stop``
+    previous = {}
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        previous[signum] = signal.signal(signum, lambda *_args: stop.set())
+    return previous
+
+
+def _what(pct: int) -> str:
+    return "full" if pct >= 100 else f"{pct} % sample"
+
+
+def _take_worker_lock(lock_dir: Path) -> int:
+    lock_dir.mkdir(parents=True, exist_ok=True)
+    fd = os.open(lock_dir / "worker.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise WorkerBusyError(f"another samarkiv worker is running for {lock_dir.parent}") from None
+    return fd
