@@ -3,7 +3,7 @@ on disk or on the real S3 server (SeaweedFS, the session fixture in tests/confte
 
 Every test gets a private home; the storage policy of every tenant is both locations.
 AIPs are made by the real ingest service from the demo SIP, and the second copy by
-``replicate_object`` (ingest writes only the primary copy today); see support.py.
+ingest itself (it writes every policy copy); see support.py.
 Django is imported lazily here: this file is loaded before Django is set up.
 """
 

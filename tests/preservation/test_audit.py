@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from samarkiv.ingest import copies as ingest_copies
 from samarkiv.ingest import demo_packages
 from samarkiv.ingest.pipeline import IngestRequest, ingest
 from samarkiv.preservation.audit import run_audit
@@ -94,7 +95,7 @@ def test_damage_in_either_copy_is_found_and_repaired_from_the_other(archive: Arc
     checks = events(aip, "fixity check")
     assert sorted(e.outcome for e in checks) == ["warning", "warning"]
     assert {"primary", "offsite"} == {e.detail.split(" in ")[1].split(":")[0] for e in checks}
-    repairs = events(aip, "replication")
+    repairs = [e for e in events(aip, "replication") if "repaired" in e.detail]
     assert len(repairs) == 2 and all(e.outcome == "success" for e in repairs)
     assert "repaired 3 file(s)" in repairs[0].detail
     aip.refresh_from_db()
@@ -107,7 +108,7 @@ def test_a_healthy_archive_audits_clean_with_one_event_per_copy(archive: Archive
     run = run_audit()
     assert run.healthy and run.problems_found == 0 and run.findings.count() == 0
     assert sorted(e.outcome for e in events(aip, "fixity check")) == ["success", "success"]
-    assert events(aip, "replication") == []
+    assert [e for e in events(aip, "replication") if "repaired" in e.detail] == []
 
 
 def test_the_same_file_damaged_in_both_copies_flags_the_aip_damaged(
@@ -162,12 +163,17 @@ def test_a_copy_missing_entirely_is_replicated_back(archive: Archive, aip: Aip):
 
 @pytest.mark.parametrize("archive", ["local"], indirect=True)
 def test_a_copy_the_policy_requires_is_made_and_recorded(archive: Archive, tmp_path: Path):
-    aip = ingest_demo(tmp_path / "sips")  # primary only
-    assert not StoredCopy.objects.filter(aip=aip, location="offsite").exists()
+    aip = ingest_demo(tmp_path / "sips")
+    # The offsite copy is lost (a failed replication at ingest, a dead disk...).
+    archive.offsite.remove_object(aip.id)
+    StoredCopy.objects.filter(aip=aip, location="offsite").delete()
+    Aip.objects.filter(id=aip.id).update(state=AipState.INCOMPLETE)
     run = run_audit(location_name="offsite")
     assert run.healthy and run.repaired == 1
     assert StoredCopy.objects.filter(aip=aip, location="offsite", version="v1").exists()
     assert archive.offsite.check_object(aip.id) == []
+    aip.refresh_from_db()
+    assert aip.state == AipState.PRESERVED, "every policy copy verified: preserved again"
 
 
 @pytest.mark.parametrize("archive", ["local"], indirect=True)
@@ -176,6 +182,8 @@ def test_a_copy_behind_the_catalogue_gets_the_missing_versions(
 ):
     monkeypatch.setattr(demo_packages, "PROTOKOLL", demo_packages.PROTOKOLL + "\n§ 3 Slut.\n")
     changed = demo_packages.build_valid_sip(tmp_path / "changed")
+    # The offsite copy of v2 is not written at ingest (say the link was down).
+    monkeypatch.setattr(ingest_copies, "write_other_copies", lambda aip: ["offsite: down"])
     assert ingest(IngestRequest(changed, "lund", new_version=True)).ok
     aip.refresh_from_db()
     assert (aip.version, archive.offsite.head_version(aip.id)) == ("v2", "v1")

@@ -141,6 +141,7 @@ def test_a_rebuild_over_the_catalogue_keeps_everything_including_audit_history(
 def test_a_copy_that_fails_verification_is_not_recorded(home: Path, tmp_path: Path):
     both = ingest_demo(tmp_path / "a", name="sip-tva-kopior")
     only = ingest_demo(tmp_path / "b", name="sip-en-kopia")
+    location("offsite").remove_object(only.id)  # its offsite copy is gone: one copy left
     second_copy(both)
     offsite = location("offsite")
     damaged_path = offsite.inventory(both.id)["manifest"].popitem()[1][0]
@@ -168,6 +169,8 @@ def test_a_catalogued_aip_no_package_can_restore_keeps_its_rows_flagged(home: Pa
     garbled = ingest_demo(tmp_path / "b", name="sip-olasbar")
     files = {aip.id: AipFile.objects.filter(aip=aip).count() for aip in (lost, garbled)}
     primary = location("primary")
+    for aip in (lost, garbled):  # no second copy to fall back on
+        location("offsite").remove_object(aip.id)
     primary.remove_object(lost.id)
     mets = next(p for p in primary.logical_files(garbled.id) if p.endswith("/METS.xml"))
     inventory = primary.inventory(garbled.id)
@@ -177,7 +180,8 @@ def test_a_catalogued_aip_no_package_can_restore_keeps_its_rows_flagged(home: Pa
     result = rebuild_catalog()
 
     assert sorted(result.damaged) == sorted([lost.id, garbled.id])
-    assert any("no copy has a readable METS" in note for note in result.failed)
+    notes = [str(n) for n in (*result.failed, *result.bad_copies)]
+    assert any(garbled.id in note for note in notes), notes
     for aip in (lost, garbled):
         aip.refresh_from_db()  # still catalogued: the only record that it existed
         assert aip.state == AipState.DAMAGED

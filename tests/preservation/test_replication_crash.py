@@ -100,10 +100,14 @@ def template(tmp_path_factory) -> tuple[Path, str, int]:
     base = tmp_path_factory.mktemp("replication")
     home = base / "home"
     home.mkdir()
-    (home / "samarkiv.toml").write_text(TOML.format(offsite=LOCAL_OFFSITE), encoding="utf-8")
+    toml = TOML.format(offsite=LOCAL_OFFSITE)
+    # Ingest under a primary-only policy: the replication under test happens afterwards.
+    primary_only = toml.replace('default = ["primary", "offsite"]', 'default = ["primary"]')
+    (home / "samarkiv.toml").write_text(primary_only, encoding="utf-8")
     env = _env(home)
     result = samarkiv(env, "ingest", str(build_valid_sip(base)), "--tenant", "lund", "--json")
     assert result.returncode == 0, result.stderr
+    (home / "samarkiv.toml").write_text(toml, encoding="utf-8")
     aip_id = json.loads(result.stdout)["aip_id"]
     files = len(LocalOcflLocation(home / "storage" / "primary").logical_files(aip_id))
     return home, aip_id, files

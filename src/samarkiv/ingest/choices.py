@@ -23,6 +23,7 @@ class IngestState(models.TextChoices):
     BUILDING = "building", _("Bygger arkivpaket")
     STORING = "storing", _("Lagrar")
     CATALOGUING = "cataloguing", _("Registrerar")
+    REPLICATING = "replicating", _("Skriver kopior")
     DONE = "done", _("Klar")
     DUPLICATE = "duplicate", _("Redan inlevererad")
     REJECTED = "rejected", _("Avvisad")

@@ -11,7 +11,9 @@ The steps, in the order they run; each records a PREMIS event:
 6. build     - the E-ARK AIP (the SIP unchanged as its submission, AIP METS, PREMIS)
                written straight into the storage staging area
 7. store     - every byte re-read and verified, then one atomic OCFL commit
-8. catalogue - AIP, files, events and copies become visible together; the receipt
+8. catalogue - AIP, files, events and copies become visible together
+9. replicate - the further copies the tenant's storage policy names, each verified; the
+               AIP counts as preserved only then; the receipt
 
 A crash anywhere leaves nothing or a complete, verified AIP (see ``recovery``).
 """
@@ -26,12 +28,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.utils import timezone
 
 from samarkiv.catalog.tenants import get_tenant
 from samarkiv.crashpoints import crash_point
 from samarkiv.errors import UsageError
-from samarkiv.ingest import steps
+from samarkiv.ingest import copies, steps
 from samarkiv.ingest.choices import IngestState
 from samarkiv.ingest.events import EventLog, samarkiv_agent, tenant_agent
 from samarkiv.ingest.locking import exclusive_lock
@@ -157,4 +158,6 @@ def _run_steps(run: IngestRun) -> Receipt:
         stored = steps.build_and_store(run, existing)
         run.advance(IngestState.CATALOGUING)
         aip = steps.catalogue(run, stored)
-    return steps.finish(run, aip, stored, timezone.now())
+    run.advance(IngestState.REPLICATING)
+    failures = copies.write_other_copies(aip)
+    return steps.finish(run, aip, failures)

@@ -14,8 +14,6 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.conf import settings
-
 from samarkiv.packages import aip as aipmod
 from samarkiv.packages.model import FileRecord
 from samarkiv.packages.report import Finding, Level
@@ -160,12 +158,16 @@ def _with_path(record: FileRecord, path: str) -> FileRecord:
     )
 
 
-def primary_location() -> StorageLocation:
-    """The embedded default: one local OCFL storage root under SAMARKIV_HOME/storage."""
-    from samarkiv.storage.local import LocalOcflLocation
+def primary_location(tenant_code: str | None = None) -> StorageLocation:
+    """The first location of the tenant's storage policy (``[storage.policies]``)."""
+    from samarkiv.preservation import locations
 
-    return LocalOcflLocation(Path(settings.SAMARKIV_STORAGE_DIR) / "primary", name="primary")
+    if tenant_code is None:
+        return locations.location(locations.storage_config().policy_for("")[0])
+    return locations.locations_for_tenant(tenant_code)[0]
 
 
 def all_locations() -> list[StorageLocation]:
-    return [primary_location()]
+    from samarkiv.preservation import locations
+
+    return locations.all_locations()

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
-from datetime import datetime
 from multiprocessing import get_context
 
+from django.db import transaction
 from django.utils import timezone
 
 from samarkiv.crashpoints import crash_point
-from samarkiv.ingest import placement
+from samarkiv.ingest import copies, placement
 from samarkiv.ingest.choices import IngestState
-from samarkiv.ingest.receipt import Receipt, StoredCopyReceipt, json_safe
+from samarkiv.ingest.receipt import Receipt, json_safe
 from samarkiv.packages import aip as aipmod
 from samarkiv.packages.model import (
     AgentType,
@@ -87,8 +87,7 @@ def start_identification(run) -> _Identification:
         chunks = [run.rel_paths[i::parts] for i in range(parts)]
         pool = ProcessPoolExecutor(max_workers=parts, mp_context=get_context("spawn"))
         futures = [
-            pool.submit(formats.identify_files, run.sip_root, chunk, workers=1)
-            for chunk in chunks
+            pool.submit(formats.identify_files, run.sip_root, chunk, workers=1) for chunk in chunks
         ]
     pool.shutdown(wait=False)
     return _Identification(futures)
@@ -244,7 +243,7 @@ def build_and_store(run, existing: Aip | None) -> StoredVersion:
     aip_id = existing.id if existing else aipmod.aip_id_for(run.tenant.code, run.row.sip_objid)
     run.row.aip_id = aip_id
     run.row.save(update_fields=["aip_id"])
-    location = placement.primary_location()
+    location = placement.primary_location(run.tenant.code)
     run.location_name = location.name
     history = _history(location, aip_id) if existing else None
     created = timezone.now()  # one instant: METS CREATEDATE and the catalogue row agree
@@ -311,21 +310,33 @@ def _provenance(run, history: AipSummary | None) -> tuple[list[PremisEvent], lis
     return [*history.events, *run.log.events], list(agents.values())
 
 
+@transaction.atomic
 def catalogue(run, stored: StoredVersion) -> Aip:
+    """The catalogue rows appear together; INCOMPLETE while policy copies are missing."""
     copy = CopyInfo(run.location_name, stored.version, stored.url, timezone.now())
-    return register_aip(
+    aip = register_aip(
         run.summary,
         fingerprint_value=run.row.fingerprint,
         version=stored.version,
         copies=[copy],
         ingest_id=run.row.id,
     )
+    aip.state = copies.initial_state(run.tenant.code)
+    aip.save(update_fields=["state"])
+    return aip
 
 
-def finish(run, aip: Aip, stored, finished: datetime) -> Receipt:
+def finish(run, aip: Aip, failures: list[str]) -> Receipt:
     run.row.aip_id = aip.id
-    copies = [StoredCopyReceipt(run.location_name, stored.version, stored.url)]
-    return _close(run, IngestState.DONE, f"preserved as {aip.id}", copies=copies)
+    stored_copies = copies.receipt_copies(aip)
+    if failures:
+        message = (
+            f"stored as {aip.id}, but NOT yet preserved: {'; '.join(failures)}; "
+            "the next audit retries the missing copies"
+        )
+    else:
+        message = f"preserved as {aip.id} in {len(stored_copies)} verified copies"
+    return _close(run, IngestState.DONE, message, copies=stored_copies)
 
 
 def reject(run, message: str, report: PackageReport | None = None) -> Receipt:

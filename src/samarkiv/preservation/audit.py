@@ -194,18 +194,27 @@ def _add(run: AuditRun, tally: _Tally, aip_id: str, location: str, result: CopyR
 
 
 def _restore_healed(tally: _Tally, config: StorageConfig) -> None:
-    """A DAMAGED AIP whose every copy this run verified intact is PRESERVED again.
+    """AIPs this run proved whole again become PRESERVED.
 
-    That happens after an archivist restored the bytes by hand (say, from tape); the
-    audit, not the archivist, declares it healthy.
+    DAMAGED: every copy this run verified intact (after an archivist restored the bytes
+    by hand, say from tape); the audit, not the archivist, declares it healthy.
+    INCOMPLETE: every location of the policy now holds a verified copy of the current
+    version (copies are verified when written, so their rows are proof).
     """
-    candidates = Aip.objects.filter(state=AipState.DAMAGED, id__in=list(tally.clean))
-    for aip in candidates.exclude(id__in=tally.dirty):
+    clean = list(tally.clean)
+    for aip in Aip.objects.filter(state=AipState.DAMAGED, id__in=clean).exclude(id__in=tally.dirty):
         needed = set(aip.copies.values_list("location", flat=True))
         needed |= set(config.policy_for(aip.tenant_id))
         if needed <= tally.clean[aip.id]:
             Aip.objects.filter(id=aip.id).update(state=AipState.PRESERVED)
             log.warning("AIP %s verified intact in %s: no longer damaged", aip.id, sorted(needed))
+    for aip in Aip.objects.filter(state=AipState.INCOMPLETE, id__in=clean).exclude(
+        id__in=tally.dirty
+    ):
+        have = set(aip.copies.filter(version=aip.version).values_list("location", flat=True))
+        if set(config.policy_for(aip.tenant_id)) <= have:
+            Aip.objects.filter(id=aip.id).update(state=AipState.PRESERVED)
+            log.info("AIP %s now has every copy its policy requires", aip.id)
 
 
 def close_dead_runs() -> int:

@@ -8,6 +8,7 @@ from samarkiv.packages.model import EventOutcome, EventType
 
 class AipState(models.TextChoices):
     PRESERVED = "preserved", _("Bevarad")
+    INCOMPLETE = "incomplete", _("Kopior saknas")
     DAMAGED = "damaged", _("Skadad")
 
 

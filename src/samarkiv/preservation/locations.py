@@ -1,7 +1,7 @@
 """The configured storage locations of this archive (``[storage]`` in samarkiv.toml).
 
 The storage package is plain Python; this is where Django settings meet it. Opened
-locations are cached per (name, home, options), so tests that change SAMARKIV_HOME or
+locations are cached per (name, storage dir, options), so tests that change the storage dir or
 the storage table get fresh ones.
 """
 
@@ -18,7 +18,7 @@ from samarkiv.storage.location import StorageLocation
 
 
 def storage_config() -> StorageConfig:
-    return parse_storage_config(settings.SAMARKIV_STORAGE, Path(settings.SAMARKIV_HOME))
+    return parse_storage_config(settings.SAMARKIV_STORAGE, Path(settings.SAMARKIV_STORAGE_DIR))
 
 
 @lru_cache(maxsize=64)
@@ -29,7 +29,7 @@ def _opened(name: str, home: str, config_json: str) -> StorageLocation:
 
 def location(name: str) -> StorageLocation:
     raw = json.dumps(settings.SAMARKIV_STORAGE or {}, sort_keys=True, default=str)
-    return _opened(name, str(settings.SAMARKIV_HOME), raw)
+    return _opened(name, str(settings.SAMARKIV_STORAGE_DIR), raw)
 
 
 def all_locations() -> list[StorageLocation]:

@@ -4,7 +4,7 @@ In ``samarkiv.toml`` (the embedded default is one local location, ``primary``)::
 
     [storage.locations.primary]
     type = "local"
-    path = "/srv/samarkiv/primary"          # default: $SAMARKIV_HOME/storage/primary
+    path = "/srv/samarkiv/primary"          # default: $SAMARKIV_HOME/storage/<name>
 
     [storage.locations.offsite]
     type = "s3"
@@ -81,7 +81,7 @@ class StorageConfig:
         return self.policies.get(tenant_code) or self.policies[DEFAULT_POLICY]
 
 
-def parse_storage_config(raw: dict[str, Any] | None, home: Path) -> StorageConfig:
+def parse_storage_config(raw: dict[str, Any] | None, storage_dir: Path) -> StorageConfig:
     """Validate the ``[storage]`` table; a typo is an error, not a silently lost copy."""
     raw = raw or {}
     locations_raw = raw.get("locations") or {"primary": {"type": "local"}}
@@ -92,7 +92,7 @@ def parse_storage_config(raw: dict[str, Any] | None, home: Path) -> StorageConfi
             raise StorageConfigError(f"storage location '{name}': unknown type '{kind}'")
         opts = {k: v for k, v in options.items() if k != "type"}
         if kind == "local":
-            opts.setdefault("path", str(home / "storage" / name))
+            opts.setdefault("path", str(storage_dir / name))
         locations[name] = LocationSpec(name, kind, opts)
     policies = {k: tuple(v) for k, v in (raw.get("policies") or {}).items()}
     policies.setdefault(DEFAULT_POLICY, (next(iter(locations)),))
@@ -131,7 +131,7 @@ def _parse_audits(raw: dict[str, Any], locations: dict[str, LocationSpec]) -> di
     return schedules
 
 
-def open_spec(spec: LocationSpec, home: Path) -> StorageLocation:
+def open_spec(spec: LocationSpec, storage_dir: Path) -> StorageLocation:
     if spec.kind == "local":
         from samarkiv.storage.local import LocalOcflLocation
 
@@ -153,6 +153,6 @@ def open_spec(spec: LocationSpec, home: Path) -> StorageLocation:
         access_key=access,
         secret_key=secret,
         region=opts.get("region", "us-east-1"),
-        staging_base=Path(opts.get("staging", home / "storage" / f"{spec.name}-staging")),
+        staging_base=Path(opts.get("staging", storage_dir / f"{spec.name}-staging")),
         retention_days=int(opts.get("retention_days", 365)),
     )
