@@ -519,3 +519,25 @@ def test_objects_sharing_tuple_folders(location: LocalOcflLocation):
     assert list(location.list_objects()) == [OID]
     assert (location.root / first).is_dir()  # still holds the first object
     assert_ocfl_valid(location)
+
+
+def test_a_big_version_is_made_durable_with_one_syncfs(location: LocalOcflLocation, monkeypatch):
+    import samarkiv.storage.local as local_module
+
+    calls = {"syncfs": 0, "fsync_file": 0}
+    real_syncfs = local_module.syncfs
+
+    def counting_syncfs(path):
+        calls["syncfs"] += 1
+        return real_syncfs(path)
+
+    def counting_fsync(path):
+        calls["fsync_file"] += 1
+
+    monkeypatch.setattr(local_module, "syncfs", counting_syncfs)
+    monkeypatch.setattr(local_module, "fsync_file", counting_fsync)
+    tree = {f"many/file-{i:04d}.txt": f"innehåll {i}".encode() for i in range(300)}
+    store(location, tree)
+    assert calls == {"syncfs": 1, "fsync_file": 0}
+    assert location.verify_object(OID) == []
+    assert_ocfl_valid(location)

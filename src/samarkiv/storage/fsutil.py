@@ -41,6 +41,27 @@ def fsync_file(path: Path) -> None:
         os.close(fd)
 
 
+def syncfs(path: Path) -> bool:
+    """syncfs(2): flush every dirty page and inode of the filesystem holding ``path``.
+
+    One call replaces thousands of per-file fsyncs with the same durability guarantee
+    for everything written before it. Returns False where the call is unavailable.
+    """
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        fd = os.open(path, os.O_RDONLY)
+    except (OSError, AttributeError):
+        return False
+    try:
+        return libc.syncfs(fd) == 0
+    except AttributeError:
+        return False
+    finally:
+        os.close(fd)
+
+
 def write_durable(path: Path, data: bytes) -> None:
     """Create a new file with ``data`` and fsync it; refuses to overwrite anything."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
