@@ -538,10 +538,17 @@ def _catalogue_rows(aip_id: str) -> dict:
     }
 
 
+def _as_if_killed_after_storing(receipt) -> None:
+    """The state a SIGKILL between the storage commit and the catalogue commit leaves:
+    the AIP stored, no catalogue rows, the ingest row still running with its AIP id."""
+    Aip.objects.filter(id=receipt.aip_id).delete()
+    Ingest.objects.filter(id=receipt.ingest_id).update(state=IngestState.STORING)
+
+
 def test_recover_registers_a_stored_aip_missing_from_the_catalogue(home, sip):
     receipt = run(sip)
     original = _catalogue_rows(receipt.aip_id)
-    Aip.objects.filter(id=receipt.aip_id).delete()
+    _as_if_killed_after_storing(receipt)
     assert not AipFile.objects.exists() and not PreservationEvent.objects.filter(aip__isnull=False)
 
     notes = recover()
@@ -558,7 +565,7 @@ def test_recover_rebuilds_a_new_version_with_its_whole_history(home, sip, change
     receipt = run(changed_sip, new_version=True)
     original = _catalogue_rows(receipt.aip_id)
     assert original["aip"][-1] == "v2" and len(original["copies"]) == 2
-    Aip.objects.filter(id=receipt.aip_id).delete()
+    _as_if_killed_after_storing(receipt)
 
     assert f"registered {receipt.aip_id} from storage" in recover()
 
@@ -567,7 +574,7 @@ def test_recover_rebuilds_a_new_version_with_its_whole_history(home, sip, change
 
 def test_recover_leaves_a_damaged_uncatalogued_object_in_place(home, sip):
     receipt = run(sip)
-    Aip.objects.filter(id=receipt.aip_id).delete()
+    _as_if_killed_after_storing(receipt)
     location = primary_location()
     damaged = stored_aip_dir(receipt.aip_id) / "submission" / VALID_NAME / DATA_FILE
     damaged.write_bytes(b"bit rot")

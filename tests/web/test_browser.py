@@ -53,6 +53,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SAMARKIV_", "DJANGO_"))}
     env["SAMARKIV_HOME"] = str(tmp_path_factory.mktemp("browser-home"))
     subprocess.run([str(SAMARKIV), "demo"], env=env, check=True, capture_output=True, timeout=300)
+    audit = [str(SAMARKIV), "audit", "--json"]  # a fixity audit for the storage dashboard
+    subprocess.run(audit, env=env, check=True, capture_output=True, timeout=300)
     port = free_port()
     log = (Path(env["SAMARKIV_HOME"]) / "serve.log").open("wb")
     proc = subprocess.Popen(
@@ -158,5 +160,32 @@ def test_aip_page_shows_files_and_the_format_chart(server: str, page, tmp_path: 
     assert files.get_by_role("row").filter(has_text="application/pdf").first.is_visible()
 
     shot = tmp_path / "arkivpaket.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 10_000
+
+
+def test_storage_dashboard_shows_locations_and_charts(server: str, page, tmp_path: Path) -> None:
+    """The demo archive after one audit: figures, both charts with their tables, no alert."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{server}/staff/")
+    page.get_by_role("link", name="Lagring", exact=True).click()
+    page.wait_for_url("**/staff/storage/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Lagring"
+    contents = page.get_by_role("table", name="Innehåll per lagringsplats")
+    row = contents.get_by_role("row").filter(has=page.get_by_role("rowheader", name="primary"))
+    assert row.get_by_role("cell").nth(1).inner_text() == "4"  # the four demo AIPs
+    assert page.get_by_text("Allt bevarat").is_visible()
+
+    for name in ("Kontrollerad datamängd per fixitetskontroll", "Lagrad datamängd över tid"):
+        chart = page.get_by_role("img", name=re.compile(f"^{name}"))
+        assert chart.is_visible()
+        assert chart.bounding_box()["height"] > 150
+        assert chart.locator("path.marker").count() >= 1
+    history = page.get_by_role("table", name=re.compile("^Fixitetskontroller, senaste först"))
+    assert history.get_by_role("row").count() == 2  # header + the one audit
+    growth = page.get_by_role("table", name=re.compile("^Tillkommen och sammanlagd datamängd"))
+    assert growth.get_by_role("rowheader").count() >= 1
+
+    shot = tmp_path / "lagring.png"
     page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 10_000

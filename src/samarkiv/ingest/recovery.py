@@ -6,7 +6,9 @@ Called under the ingest lock, so no other ingest is running:
 - a stored, verified AIP that never reached the catalogue (a crash between the storage
   commit and the catalogue commit) is registered from its own METS and PREMIS, because
   the packages are the truth; the same for a new version of a catalogued AIP that was
-  committed to storage just before a crash;
+  committed to storage just before a crash. Only the AIPs unfinished ingests name are
+  looked at (each saves its AIP id before staging), so recovery does not grow with the
+  archive;
 - ingests that were running when the process died are closed as interrupted, or as done
   when their AIP turned out to be complete.
 
@@ -46,11 +48,14 @@ def recover() -> list[str]:
     """Bring storage, workspaces and catalogue back in line; returns what was done."""
     notes: list[str] = []
     locations = all_locations()
+    # Only what interrupted ingests were writing: the cost does not grow with the archive.
+    # A full sweep of every object is the audit's and rebuild-catalog's job.
+    writing = sorted(set(_unfinished().exclude(aip_id="").values_list("aip_id", flat=True)))
     for location in locations:
-        notes.extend(location.recover())
+        notes.extend(location.recover(writing))
     notes.extend(_clean_workspaces(Path(settings.SAMARKIV_WORKSPACES_DIR)))
     for location in locations:
-        notes.extend(_register_orphans(location))
+        notes.extend(_register_orphans(location, writing))
         notes.extend(_catch_up_versions(location))
     notes.extend(_close_interrupted())
     return notes
@@ -69,13 +74,13 @@ def _clean_workspaces(base: Path) -> list[str]:
     return removed
 
 
-def _register_orphans(location) -> list[str]:
-    """Stored objects the catalogue does not know at all."""
-    known = set(Aip.objects.values_list("id", flat=True))
+def _register_orphans(location, writing: list[str]) -> list[str]:
+    """Objects interrupted ingests stored that the catalogue does not know yet."""
+    known = set(Aip.objects.filter(id__in=writing).values_list("id", flat=True))
     return [
         _register_checked(location, object_id)
-        for object_id in location.list_objects()
-        if object_id not in known
+        for object_id in writing
+        if object_id not in known and location.exists(object_id)
     ]
 
 

@@ -37,7 +37,7 @@ import errno
 import json
 import logging
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
@@ -304,8 +304,18 @@ class LocalOcflLocation:
                 path=str(target),
             )
 
-    def recover(self) -> list[str]:
+    def recover(self, object_ids: Iterable[str] | None = None) -> list[str]:
+        """Clean up after dead writers: all objects, or only ``object_ids``.
+
+        Ingest passes the objects its interrupted runs were writing, so recovery before
+        each ingest costs the same for ten AIPs or ten million; audits sweep everything.
+        """
         done = reap_scratch(self.staging_root)
+        if object_ids is not None:
+            folders = [self.object_dir(oid) for oid in object_ids]
+            for folder in (f for f in folders if f.is_dir()):
+                done += self._recover_object(folder)
+            return done
         for folder in audit.object_dirs(self.root):
             done += self._recover_object(folder)
         done += audit.prune_empty_dirs(self.root)

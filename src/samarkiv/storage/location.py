@@ -14,7 +14,7 @@ one, plus scratch leftovers that ``recover()`` removes.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -179,7 +179,7 @@ class StorageLocation(Protocol):
         """
         ...
 
-    def recover(self) -> list[str]:
+    def recover(self, object_ids: Iterable[str] | None = None) -> list[str]:
         """Remove leftovers of interrupted writes; return what was removed or finished."""
         ...
 

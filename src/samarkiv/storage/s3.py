@@ -35,7 +35,7 @@ no other host writes to the same prefix (the catalogue assigns one writer per AI
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -388,16 +388,20 @@ class S3OcflLocation:
     ) -> None:
         s3_fixity.repair_content(self, object_id, content_path, data_source, expected_sha256)
 
-    def recover(self) -> list[str]:
+    def recover(self, object_ids: Iterable[str] | None = None) -> list[str]:
         """Remove dead writers' staging, uncommitted versions and multipart uploads;
-        finish commits cut off between root inventory and sidecar."""
+        finish commits cut off between root inventory and sidecar. All objects, or
+        only ``object_ids`` (what interrupted ingests were writing)."""
         done = reap_scratch(self.staging_root)
         with s3_errors("recovering", self.root_url):
-            objects = {
-                split[0]
-                for key in self.bucket.list(self.key(""))
-                if (split := split_object_key(self._relative(key)))
-            }
+            if object_ids is not None:
+                objects = {object_path(oid) for oid in object_ids}
+            else:
+                objects = {
+                    split[0]
+                    for key in self.bucket.list(self.key(""))
+                    if (split := split_object_key(self._relative(key)))
+                }
             for obj_path in sorted(objects):
                 done += self._recover_object(obj_path)
             done += self._abort_stale_uploads()

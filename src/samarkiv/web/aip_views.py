@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from samarkiv.ingest import queries
+from samarkiv.preservation import queries as storage_queries
 from samarkiv.web.charts import chart_description, format_chart, format_label
 from samarkiv.web.forms import AipFilterForm, filters
 
@@ -30,14 +31,16 @@ def aip_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def aip_detail(request: HttpRequest, pk: str) -> HttpResponse:
-    """One AIP: metadata, stored copies, formats (chart and table), files and events."""
+    """One AIP: metadata, copies against its policy, audit findings, formats, files, events."""
     aip = get_object_or_404(queries.aips(), pk=pk)
     summary = queries.format_summary(aip)
     chart = format_chart(summary)
     files = Paginator(queries.aip_files(aip), FILE_PAGE_SIZE).get_page(request.GET.get("sida"))
     context = {
         "aip": aip,
-        "copies": queries.aip_copies(aip),
+        "policy": storage_queries.aip_policy(aip),
+        "storage": storage_queries.aip_storage(aip),
+        "audit_findings": storage_queries.aip_findings(aip),
         "ingests": queries.aip_ingests(aip),
         "formats": [{**row, "label": format_label(row)} for row in summary],
         "chart": chart,

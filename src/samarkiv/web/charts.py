@@ -1,15 +1,24 @@
-"""The format summary of an AIP as a horizontal bar chart, laid out for inline SVG.
+"""Charts laid out for inline SVG: the format bar chart and time-series line charts.
 
 Why SVG built here and not a chart library: no JavaScript, no CDN, and the layout is a
-few lines of arithmetic. The template draws it with ``role="img"``, a title and a text
-description, and the same numbers follow as a table (the text alternative).
+few lines of arithmetic. Templates draw each chart with ``role="img"``, a title and a
+text description, and the same numbers follow as a table (the text alternative).
+Series differ by colour *and* by line dash and marker shape, so colour is never the
+only way to tell them apart (WCAG 1.4.1); the legend names them in text.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime, time
 
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from samarkiv.web.templatetags.samarkiv_web import number
 
 WIDTH = 640
 ROW = 46  # label line + bar
@@ -80,3 +89,252 @@ def format_chart(rows: list[dict], limit: int = MAX_BARS) -> BarChart:
 def chart_description(chart: BarChart) -> str:
     """The chart in one sentence, for the SVG's <desc>."""
     return "; ".join(f"{bar.label}: {bar.value}" for bar in chart.bars)
+
+
+# --------------------------------------------------------------------------- time series
+
+TIME_WIDTH = 720
+TIME_HEIGHT = 260
+LEFT, RIGHT, TOP, BOTTOM = 86, 24, 22, 40  # margins around the plot area
+Y_STEPS = 4  # at most this many grid steps above zero
+X_TICKS = 5
+STYLES = 4  # distinct colour + dash + marker combinations before they repeat
+MARKER_R = 4.5
+MAX_MARKERS = 80  # a longer series shows only its last marker
+
+When = date | datetime
+Formatter = Callable[[float], str]
+
+
+@dataclass
+class Tick:
+    pos: float
+    label: str
+
+
+@dataclass
+class Point:
+    x: float
+    y: float
+    shape: str  # SVG path of the marker
+    title: str  # tooltip: series, time and value
+    note: str = ""  # printed above the marker (problems found, say)
+
+
+@dataclass
+class Series:
+    name: str
+    style: int
+    path: str
+    points: list[Point]
+    swatch: str  # the marker, drawn at (12, 8) for the legend
+    summary: str  # one sentence for the chart's <desc>
+
+
+@dataclass
+class TimeChart:
+    series: list[Series] = field(default_factory=list)
+    x_ticks: list[Tick] = field(default_factory=list)
+    y_ticks: list[Tick] = field(default_factory=list)
+    width: int = TIME_WIDTH
+    height: int = TIME_HEIGHT
+    left: int = LEFT
+    right: int = TIME_WIDTH - RIGHT
+    top: int = TOP
+    bottom: int = TIME_HEIGHT - BOTTOM
+
+    @property
+    def description(self) -> str:
+        return " ".join(series.summary for series in self.series)
+
+    @property
+    def y_label_x(self) -> int:
+        return self.left - 8
+
+    @property
+    def x_tick_end(self) -> int:
+        return self.bottom + 5
+
+    @property
+    def x_label_y(self) -> int:
+        return self.bottom + 22
+
+
+def _marker(style: int, x: float, y: float, r: float = MARKER_R) -> str:
+    """Circle, square, triangle or diamond: the shape tells series apart without colour."""
+    kind = style % STYLES
+    if kind == 0:
+        return f"M{x - r:.1f} {y:.1f}a{r} {r} 0 1 0 {2 * r} 0a{r} {r} 0 1 0 {-2 * r} 0z"
+    if kind == 1:
+        return f"M{x - r:.1f} {y - r:.1f}h{2 * r}v{2 * r}h{-2 * r}z"
+    if kind == 2:
+        return (
+            f"M{x:.1f} {y - 1.3 * r:.1f}L{x + 1.2 * r:.1f} {y + 0.9 * r:.1f}"
+            f"L{x - 1.2 * r:.1f} {y + 0.9 * r:.1f}z"
+        )
+    return (
+        f"M{x:.1f} {y - 1.4 * r:.1f}L{x + 1.4 * r:.1f} {y:.1f}"
+        f"L{x:.1f} {y + 1.4 * r:.1f}L{x - 1.4 * r:.1f} {y:.1f}z"
+    )
+
+
+def _seconds(when: When) -> float:
+    if isinstance(when, datetime):
+        return when.timestamp()
+    return timezone.make_aware(datetime.combine(when, time())).timestamp()
+
+
+def _time_label(seconds: float, span: float) -> str:
+    moment = datetime.fromtimestamp(seconds, tz=timezone.get_current_timezone())
+    return moment.strftime("%Y-%m-%d" if span >= 2 * 86400 else "%Y-%m-%d %H:%M")
+
+
+def _step(largest: float, binary: bool) -> float:
+    """A round grid step so that ``Y_STEPS`` steps reach ``largest``.
+
+    Byte axes step in powers of two (256 MB, 512 MB, 1 GB: round in 1024-based units);
+    counts in 1, 2 or 5 times a power of ten, and never below 1.
+    """
+    raw = max(largest, 1) / Y_STEPS
+    if binary:
+        return float(2 ** math.ceil(math.log2(raw)))
+    power = 10 ** math.floor(math.log10(raw))
+    for factor in (1, 2, 5, 10):
+        if factor * power >= raw:
+            return max(1.0, float(factor * power))
+    return max(1.0, 10.0 * power)
+
+
+@dataclass(frozen=True)
+class _Axes:
+    """Value -> pixel mapping of one chart, shared by its series."""
+
+    start: float  # earliest time, seconds
+    span: float  # seconds from the earliest to the latest time (0: one moment)
+    top_value: float  # the value at the top of the plot
+    chart: TimeChart
+    fmt: Formatter
+
+    def x(self, seconds: float) -> float:
+        width = self.chart.right - self.chart.left
+        offset = (seconds - self.start) / self.span * width if self.span else width / 2
+        return round(self.chart.left + offset, 1)
+
+    def y(self, value: float) -> float:
+        height = self.chart.bottom - self.chart.top
+        return round(self.chart.bottom - value / self.top_value * height, 1)
+
+
+def time_chart(
+    data: dict[str, Sequence[tuple[When, float]]],
+    fmt: Formatter,
+    *,
+    binary: bool = False,
+    step: bool = False,
+    notes: Callable[[float], str] | None = None,
+) -> TimeChart:
+    """Lines over time, one per series name, on a shared time axis and y axis from zero.
+
+    ``step`` draws a staircase held to the right edge (running totals); ``notes`` may
+    print a short text above a point (e.g. the number of problems when it is not 0).
+    """
+    chart = TimeChart()
+    times = [_seconds(when) for points in data.values() for when, _value in points]
+    if not times:
+        return chart
+    largest = max(value for points in data.values() for _when, value in points)
+    grid = _step(largest, binary)
+    top_value = grid * max(1, math.ceil(largest / grid))
+    axes = _Axes(min(times), max(times) - min(times), top_value, chart, fmt)
+    chart.y_ticks = [
+        Tick(axes.y(i * grid), fmt(i * grid)) for i in range(round(top_value / grid) + 1)
+    ]
+    span = axes.span
+    ticks = (
+        [axes.start + span * i / (X_TICKS - 1) for i in range(X_TICKS)] if span else [axes.start]
+    )
+    chart.x_ticks = [Tick(axes.x(t), _time_label(t, span)) for t in ticks]
+    for style, (name, points) in enumerate(data.items()):
+        chart.series.append(_series(name, style, points, axes, step, notes))
+    return chart
+
+
+def _path(coords: list[tuple[float, float]], step: bool, right: float) -> str:
+    """Straight segments, or a staircase that holds its last value to the right edge."""
+    if not coords:
+        return ""
+    path = f"M{coords[0][0]:.1f} {coords[0][1]:.1f}"
+    for x, y in coords[1:]:
+        path += f"H{x:.1f}V{y:.1f}" if step else f"L{x:.1f} {y:.1f}"
+    return path + (f"H{right:.1f}" if step else "")
+
+
+def _series(
+    name: str,
+    style: int,
+    raw: Sequence[tuple[When, float]],
+    axes: _Axes,
+    step: bool,
+    notes: Callable[[float], str] | None,
+) -> Series:
+    """One line: its path, its markers (with tooltips) and its sentence for <desc>."""
+    ordered = sorted(raw, key=lambda item: _seconds(item[0]))
+    labels = [_time_label(_seconds(when), axes.span) for when, _value in ordered]
+    coords = [(axes.x(_seconds(when)), axes.y(value)) for when, value in ordered]
+    path = _path(coords, step, axes.chart.right) if axes.span else ""
+    shown = range(len(coords)) if len(coords) <= MAX_MARKERS else [len(coords) - 1]
+    points = []
+    for index in shown:
+        value, (x, y) = ordered[index][1], coords[index]
+        title = f"{name}: {labels[index]}: {axes.fmt(value)}"
+        note = notes(value) if notes else ""
+        points.append(Point(x, y, _marker(style, x, y), title, note))
+    summary = _(
+        "%(name)s: %(count)s värden från %(first)s till %(last)s, högst %(max)s, senast %(latest)s."
+    ) % {
+        "name": name,
+        "count": number(len(ordered)),
+        "first": labels[0],
+        "last": labels[-1],
+        "max": axes.fmt(max(value for _when, value in ordered)),
+        "latest": axes.fmt(ordered[-1][1]),
+    }
+    return Series(name, style % STYLES, path, points, _marker(style, 12, 8), summary)
+
+
+# --------------------------------------------------------------------------- storage
+
+
+def bytes_label(value: float) -> str:
+    return str(filesizeformat(int(value)))
+
+
+def count_label(value: float) -> str:
+    return number(int(value))
+
+
+def audit_location(run) -> str:
+    """The series an audit run belongs to: its location, or all of them."""
+    return run.location or _("alla lagringsplatser")
+
+
+def audit_charts(runs: Sequence) -> tuple[TimeChart, TimeChart]:
+    """Bytes re-read and problems found per audit run, one line per location."""
+    checked: dict[str, list[tuple[When, float]]] = {}
+    problems: dict[str, list[tuple[When, float]]] = {}
+    for run in runs:
+        name = audit_location(run)
+        checked.setdefault(name, []).append((run.started_at, run.bytes_checked))
+        problems.setdefault(name, []).append((run.started_at, run.problems_found))
+    return (
+        time_chart(checked, bytes_label, binary=True),
+        time_chart(problems, count_label, notes=lambda v: count_label(v) if v else ""),
+    )
+
+
+def growth_chart(points: Sequence) -> TimeChart:
+    """Cumulative bytes per location (``queries.storage_growth`` rows) as staircases."""
+    data: dict[str, list[tuple[When, float]]] = {}
+    for point in points:
+        data.setdefault(point.location, []).append((point.day, point.total_bytes))
+    return time_chart(data, bytes_label, binary=True, step=True)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from samarkiv.web import aip_views, ingest_views, views
+from samarkiv.web import aip_views, ingest_views, storage_views, views
 
 app_name = "web"
 
@@ -15,4 +15,5 @@ urlpatterns = [
     path("ingests/<uuid:pk>/receipt.json", ingest_views.ingest_receipt_json, name="ingest_receipt"),
     path("aips/", aip_views.aip_list, name="aip_list"),
     path("aips/<str:pk>/", aip_views.aip_detail, name="aip_detail"),
+    path("storage/", storage_views.storage_dashboard, name="storage"),
 ]

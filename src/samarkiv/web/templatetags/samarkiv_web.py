@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from samarkiv.ingest.choices import IngestState
+from samarkiv.preservation.choices import AipState, AuditState, FindingState
+from samarkiv.preservation.queries import alert_count
 
 register = template.Library()
 
@@ -28,6 +30,9 @@ STATE_CLASSES = {
     IngestState.INTERRUPTED: "bad",
 }
 OUTCOME_CLASSES = {"success": "ok", "failure": "bad", "warning": "warn"}
+AIP_STATE_CLASSES = {AipState.PRESERVED: "ok", AipState.INCOMPLETE: "warn"}
+FINDING_STATE_CLASSES = {FindingState.REPAIRED: "ok", FindingState.OPEN: "warn"}
+LOCATION_KINDS = {"local": _("Lokal disk"), "s3": _("S3-objektlagring")}
 
 
 @register.filter
@@ -70,3 +75,35 @@ def basename(value: str) -> str:
 def short_digest(value: str, length: int = 12) -> str:
     """The first characters of a checksum, enough to compare by eye."""
     return f"{value[:length]}…" if value and len(value) > length else value
+
+
+@register.filter
+def aip_state_class(value: str) -> str:
+    """CSS modifier of an AIP state badge: ok, warn (copies missing) or bad (damaged)."""
+    return AIP_STATE_CLASSES.get(value, "bad")
+
+
+@register.filter
+def finding_state_class(value: str) -> str:
+    """CSS modifier of an audit finding: ok (repaired), warn (open) or bad (unrepairable)."""
+    return FINDING_STATE_CLASSES.get(value, "bad")
+
+
+@register.filter
+def audit_class(run) -> str:
+    """CSS modifier of an audit run's result: ok, bad (failed or left damage) or running."""
+    if run.state == AuditState.RUNNING:
+        return "running"
+    return "ok" if run.healthy else "bad"
+
+
+@register.filter
+def location_kind(value: str) -> str:
+    """'Lokal disk' / 'S3-objektlagring'; a location no longer configured says so."""
+    return LOCATION_KINDS.get(value) or _("inte konfigurerad")
+
+
+@register.simple_tag
+def storage_alert_count() -> int:
+    """Open storage alerts, for the badge in the navigation of every page."""
+    return alert_count()

@@ -1,0 +1,353 @@
+"""Read-side queries of archival storage: the storage dashboard and an AIP's copies.
+
+Why here and not in the views: the dashboard's figures are a handful of aggregates
+over the catalogue (StoredCopy, Aip, AuditRun, AuditFinding) combined with the storage
+configuration (which locations exist, which tenant's policy names which). Keeping them
+in one module keeps the views declarative and lets the CLI or an API reuse them.
+Every query starts from ``_visible`` rows, the same narrowing as the other staff pages.
+
+"A copy" below means a verified StoredCopy of the AIP's *current* version: an older
+version alone in a location does not make the AIP preserved there.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Case, Count, F, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import TruncDate
+
+from samarkiv.catalog.models import Tenant
+from samarkiv.ingest.queries import _visible  # one narrowing rule for every staff page
+from samarkiv.preservation.choices import AipState, AuditState, FindingState
+from samarkiv.preservation.locations import storage_config
+from samarkiv.preservation.models import Aip, AuditFinding, AuditRun, StoredCopy
+from samarkiv.storage.config import AuditSchedule, LocationSpec, StorageConfig
+
+ALERT_LIMIT = 100
+REPAIR_LIMIT = 20
+PROBLEM_LIMIT = 100
+HISTORY_LIMIT = 60
+
+
+@dataclass
+class LocationSummary:
+    """One storage location: what it holds, what it should hold, how it was audited."""
+
+    name: str
+    kind: str  # "local", "s3", or "" when copies exist but the location is not configured
+    where: str  # path, or endpoint/bucket/prefix (never credentials)
+    aips: int = 0  # AIPs with a copy of their current version here
+    bytes: int = 0  # their size (the catalogue's bytes of the current version)
+    versions: int = 0  # StoredCopy rows, every version counted
+    required: int = 0  # AIPs whose tenant's policy names this location
+    missing: int = 0  # of those, the ones without a copy here
+    damaged: int = 0  # DAMAGED AIPs with a copy here
+    alerts: int = 0  # open findings in this location
+    schedule: AuditSchedule | None = None
+    last_audit: AuditRun | None = None
+    last_full: AuditRun | None = None
+
+
+@dataclass
+class TenantSummary:
+    """One municipality: its AIPs, their copies against its policy, their states."""
+
+    code: str
+    name: str
+    policy: tuple[str, ...]
+    aips: int = 0
+    bytes: int = 0
+    copies: int = 0
+    expected: int = 0  # aips x locations in the policy
+    incomplete: int = 0
+    damaged: int = 0
+    alerts: int = 0
+    last_audit: AuditRun | None = None
+
+
+@dataclass
+class ProblemAip:
+    """An AIP that is not PRESERVED, with the policy locations that lack a copy."""
+
+    aip: Aip
+    policy: tuple[str, ...]
+    present: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    alerts: int = 0
+
+
+@dataclass
+class GrowthPoint:
+    """Bytes and AIPs that reached a location on one day, and the running totals."""
+
+    location: str
+    day: date
+    bytes: int
+    aips: int
+    total_bytes: int
+    total_aips: int
+
+
+@dataclass
+class CopyStatus:
+    """One location of an AIP: required by the policy or not, and its verified copies."""
+
+    location: str
+    required: bool
+    copies: list[StoredCopy] = field(default_factory=list)
+    current: bool = False  # holds the AIP's current version
+
+
+# --------------------------------------------------------------------------- basics
+
+
+def visible_aips() -> QuerySet[Aip]:
+    return _visible(Aip.objects.all())
+
+
+def current_copies() -> QuerySet[StoredCopy]:
+    """Verified copies of each visible AIP's current version: one per AIP and location."""
+    return _visible(StoredCopy.objects.filter(version=F("aip__version")), "aip__tenant")
+
+
+def alerts() -> QuerySet[AuditFinding]:
+    """Findings nobody has dealt with: not repaired and not acknowledged, newest first."""
+    rows = AuditFinding.objects.exclude(state=FindingState.REPAIRED).filter(
+        acknowledged_at__isnull=True
+    )
+    return _visible(rows, "aip__tenant").select_related("aip", "aip__tenant", "run")
+
+
+def alert_count() -> int:
+    """For the navigation badge on every page: one COUNT query."""
+    return alerts().count()
+
+
+def recent_repairs(limit: int = REPAIR_LIMIT) -> list[AuditFinding]:
+    """The latest findings an audit repaired from another copy (the quiet alerts)."""
+    rows = AuditFinding.objects.filter(state=FindingState.REPAIRED)
+    return list(_visible(rows, "aip__tenant").select_related("aip")[:limit])
+
+
+def _count_by(rows: QuerySet, key: str) -> dict:
+    """{value of ``key``: number of rows} in one GROUP BY query."""
+    return {row[key]: row["n"] for row in rows.order_by().values(key).annotate(n=Count("pk"))}
+
+
+def state_counts() -> dict[str, int]:
+    """AIPs per state, every state present (0 when none); plus ``total``."""
+    counts = {state.value: 0 for state in AipState}
+    counts.update(_count_by(visible_aips(), "state"))
+    counts["total"] = sum(counts.values())
+    return counts
+
+
+# --------------------------------------------------------------------------- locations
+
+
+def _where(spec: LocationSpec | None) -> str:
+    if spec is None:
+        return ""
+    if spec.kind == "local":
+        return str(spec.options.get("path", ""))
+    parts = [spec.options.get("endpoint_url", ""), spec.options.get("bucket", "")]
+    parts.append(spec.options.get("prefix", ""))
+    return "/".join(str(p).strip("/") for p in parts if p)
+
+
+def _latest_run(query: Q, *, full: bool = False) -> AuditRun | None:
+    runs = AuditRun.objects.filter(query)
+    if full:
+        runs = runs.filter(sample_pct=100, tenant__isnull=True, state=AuditState.DONE)
+    return runs.select_related("tenant").order_by("-started_at", "-pk").first()
+
+
+def _required(config: StorageConfig) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
+    """AIPs per tenant, and copies per location and tenant."""
+    per_tenant = _count_by(visible_aips(), "tenant_id")
+    have: dict[str, dict[str, int]] = defaultdict(dict)
+    rows = current_copies().order_by().values("location", "aip__tenant_id").annotate(n=Count("pk"))
+    for row in rows:
+        have[row["location"]][row["aip__tenant_id"]] = row["n"]
+    return per_tenant, have
+
+
+def location_summaries() -> list[LocationSummary]:
+    """Every configured location, then any location copies name that is configured no more."""
+    config = storage_config()
+    copies = current_copies().order_by()
+    held = {
+        row["location"]: row
+        for row in copies.values("location").annotate(aips=Count("pk"), bytes=Sum("aip__bytes"))
+    }
+    versions = _count_by(_visible(StoredCopy.objects.all(), "aip__tenant"), "location")
+    damaged = _count_by(copies.filter(aip__state=AipState.DAMAGED), "location")
+    open_alerts = _count_by(alerts(), "location")
+    per_tenant, have = _required(config)
+    names = list(config.locations) + sorted(set(held) - set(config.locations))
+    summaries = []
+    for name in names:
+        spec = config.locations.get(name)
+        tenants = [code for code in per_tenant if name in config.policy_for(code)]
+        required = sum(per_tenant[code] for code in tenants)
+        row = held.get(name) or {}
+        summaries.append(
+            LocationSummary(
+                name=name,
+                kind=spec.kind if spec else "",
+                where=_where(spec),
+                aips=row.get("aips", 0),
+                bytes=row.get("bytes") or 0,
+                versions=versions.get(name, 0),
+                required=required,
+                missing=required - sum(have[name].get(code, 0) for code in tenants),
+                damaged=damaged.get(name, 0),
+                alerts=open_alerts.get(name, 0),
+                schedule=config.audit_schedule(name) if spec else None,
+                last_audit=_latest_run(Q(location=name) | Q(location="")),
+                last_full=_latest_run(Q(location=name) | Q(location=""), full=True),
+            )
+        )
+    return summaries
+
+
+# --------------------------------------------------------------------------- tenants
+
+
+def tenant_summaries() -> list[TenantSummary]:
+    """Every visible tenant (host first), with zeros for those without AIPs."""
+    config = storage_config()
+    aips = visible_aips().order_by().values("tenant_id")
+    sizes = {
+        row["tenant_id"]: row
+        for row in aips.annotate(n=Count("pk"), bytes=Sum("bytes")).values(
+            "tenant_id", "n", "bytes"
+        )
+    }
+    states: dict[tuple[str, str], int] = {
+        (row["tenant_id"], row["state"]): row["n"]
+        for row in aips.values("tenant_id", "state").annotate(n=Count("pk"))
+    }
+    copies = _count_by(current_copies(), "aip__tenant_id")
+    open_alerts = _count_by(alerts(), "aip__tenant_id")
+    summaries = []
+    for tenant in _visible(Tenant.objects.all(), "pk"):
+        policy = config.policy_for(tenant.code)
+        size = sizes.get(tenant.code) or {}
+        count = size.get("n", 0)
+        summaries.append(
+            TenantSummary(
+                code=tenant.code,
+                name=tenant.name,
+                policy=policy,
+                aips=count,
+                bytes=size.get("bytes") or 0,
+                copies=copies.get(tenant.code, 0),
+                expected=count * len(policy),
+                incomplete=states.get((tenant.code, AipState.INCOMPLETE), 0),
+                damaged=states.get((tenant.code, AipState.DAMAGED), 0),
+                alerts=open_alerts.get(tenant.code, 0),
+                last_audit=_latest_run(Q(tenant=tenant) | Q(tenant__isnull=True)),
+            )
+        )
+    return summaries
+
+
+# --------------------------------------------------------------------------- AIPs
+
+
+def problem_aips(limit: int = PROBLEM_LIMIT) -> list[ProblemAip]:
+    """DAMAGED AIPs first, then INCOMPLETE ones, oldest first within each state."""
+    config = storage_config()
+    damaged_first = Case(When(state=AipState.DAMAGED, then=Value(0)), default=Value(1))
+    rows = list(
+        visible_aips()
+        .exclude(state=AipState.PRESERVED)
+        .select_related("tenant")
+        .order_by(damaged_first, "created_at", "pk")[:limit]
+    )
+    ids = [aip.pk for aip in rows]
+    present: dict[str, set[str]] = defaultdict(set)
+    for aip_id, name in current_copies().filter(aip_id__in=ids).values_list("aip_id", "location"):
+        present[aip_id].add(name)
+    counts = _count_by(alerts().filter(aip_id__in=ids), "aip_id")
+    result = []
+    for aip in rows:
+        policy = config.policy_for(aip.tenant_id)
+        result.append(
+            ProblemAip(
+                aip=aip,
+                policy=policy,
+                present=[name for name in policy if name in present[aip.pk]]
+                + sorted(present[aip.pk] - set(policy)),
+                missing=[name for name in policy if name not in present[aip.pk]],
+                alerts=counts.get(aip.pk, 0),
+            )
+        )
+    return result
+
+
+def aip_policy(aip: Aip) -> tuple[str, ...]:
+    """The locations the AIP's tenant's storage policy requires a copy in."""
+    return storage_config().policy_for(aip.tenant_id)
+
+
+def aip_storage(aip: Aip) -> list[CopyStatus]:
+    """The AIP's policy locations (in policy order), then any other location holding it."""
+    policy = aip_policy(aip)
+    rows = StoredCopy.objects.filter(aip=aip).order_by("location", "version")
+    statuses = {name: CopyStatus(name, required=True) for name in policy}
+    for copy in rows:
+        status = statuses.setdefault(copy.location, CopyStatus(copy.location, required=False))
+        status.copies.append(copy)
+        status.current = status.current or copy.version == aip.version
+    return list(statuses.values())
+
+
+def aip_findings(aip: Aip, limit: int = ALERT_LIMIT) -> list[AuditFinding]:
+    """Every audit finding about this AIP, open ones first, newest first within."""
+    rows = AuditFinding.objects.filter(aip_id=aip.pk).select_related("run")
+    rows = list(rows.order_by("-created_at", "id")[:limit])
+    return sorted(rows, key=lambda finding: not finding.is_alert)
+
+
+# --------------------------------------------------------------------------- history
+
+
+def audit_history(limit: int = HISTORY_LIMIT) -> list[AuditRun]:
+    """The latest finished (or failed) audit runs, oldest first, for the chart and table."""
+    runs = AuditRun.objects.exclude(state=AuditState.RUNNING).select_related("tenant")
+    return list(reversed(runs.order_by("-started_at", "-pk")[:limit]))
+
+
+def storage_growth() -> list[GrowthPoint]:
+    """Per location and day: bytes of AIPs that arrived (by the AIP's creation date).
+
+    An approximation with what the catalogue keeps: a copy's ``verified_at`` moves with
+    every audit, so the AIP's ``created_at`` dates every copy of its current version
+    (ingest writes all policy copies at once), and its size is the current version's.
+    """
+    rows = (
+        current_copies()
+        .order_by()
+        .annotate(day=TruncDate("aip__created_at"))
+        .values("location", "day")
+        .annotate(bytes=Sum("aip__bytes"), aips=Count("pk"))
+        .order_by("location", "day")
+    )
+    points: list[GrowthPoint] = []
+    totals: dict[str, tuple[int, int]] = {}
+    for row in rows:
+        total_bytes, total_aips = totals.get(row["location"], (0, 0))
+        total_bytes += row["bytes"] or 0
+        total_aips += row["aips"]
+        totals[row["location"]] = (total_bytes, total_aips)
+        points.append(
+            GrowthPoint(
+                row["location"], row["day"], row["bytes"] or 0, row["aips"], total_bytes, total_aips
+            )
+        )
+    return points
