@@ -172,6 +172,14 @@ def test_repairs_are_listed_and_raise_no_alert(client: Client, aips) -> None:
     assert '<span class="badge badge-ok">Reparerad</span>' in repairs
     assert '<span class="muted">från primary</span>' in repairs
     assert "<td>Saknas</td>" in repairs
+    # the run covered both locations and tenants; each row shows its own part of it
+    audits = _section(html, "platser-rubrik")
+    audits = audits[audits.index("Fixitetskontroller per lagringsplats") :]
+    assert 'badge-ok">Inga fel</span>' in _row(audits, '<th scope="row">primary</th>')
+    assert 'badge-ok">1 fel reparerat</span>' in _row(audits, '<th scope="row">offsite</th>')
+    tenants = _section(html, "kommuner-rubrik")
+    assert 'badge-ok">1 fel reparerat</span>' in _row(tenants, "Lunds kommun</th>")
+    assert 'badge-ok">Inga fel</span>' in _row(tenants, "Hörby kommun</th>")
 
 
 def test_an_aip_without_every_policy_copy_is_shown_incomplete(client: Client, aips) -> None:
@@ -230,7 +238,8 @@ def test_time_chart_layout() -> None:
         "offsite": [(start + timedelta(days=5), 1)],
     }
     chart = time_chart(data, count_label, notes=lambda v: str(int(v)) if v else "")
-    assert [t.label for t in chart.x_ticks][::2] == ["2026-01-01", "2026-01-06", "2026-01-11"]
+    labels = ["2026-01-01", "2026-01-04", "2026-01-08", "2026-01-11"]
+    assert [t.label for t in chart.x_ticks] == labels
     assert [t.label for t in chart.y_ticks] == ["0", "1", "2", "3"]
     primary, offsite = chart.series
     assert (primary.style, offsite.style) == (0, 1)
@@ -240,12 +249,14 @@ def test_time_chart_layout() -> None:
     assert primary.points[0].shape != offsite.points[0].shape  # not colour alone
     with translation.override("sv"):
         chart = time_chart(data, count_label)
-    assert "primary: 2 värden från 2026-01-01 till 2026-01-11, högst 3, senast 3." in (
-        chart.description
-    )
+    summary = "primary: 2 värden från 2026-01-01 12:00 till 2026-01-11 12:00, högst 3, senast 3."
+    assert summary in chart.description
     days = {"primary": [(date(2026, 1, 1), 5), (date(2026, 1, 3), 9)]}
-    stair = time_chart(days, count_label, step=True)
-    assert "H" in stair.series[0].path and stair.series[0].path.endswith(f"H{stair.right}.0")
+    stair = time_chart(days, count_label, step=True, styles={"offsite": 0, "primary": 1})
+    assert stair.series[0].path.endswith(f"H{stair.right}.0") and stair.series[0].style == 1
+    assert [t.label for t in stair.x_ticks] == ["2026-01-01", "2026-01-02", "2026-01-03"]
+    minute = time_chart({"primary": [(start, 1), (start + timedelta(seconds=60), 2)]}, count_label)
+    assert [t.label for t in minute.x_ticks] == ["12:00:00", "12:00:20", "12:00:40", "12:01:00"]
     single = time_chart({"primary": [(start, 1)]}, count_label)
     assert single.series[0].path == "" and len(single.x_ticks) == 1
     assert time_chart({}, count_label).series == []

@@ -33,6 +33,20 @@ HISTORY_LIMIT = 60
 
 
 @dataclass
+class AuditOutcome:
+    """An audit run seen from one location or tenant: only the findings there count.
+
+    Why: a run of every location that found damage in ``primary`` says nothing bad
+    about ``offsite``, and a Lund AIP's damage says nothing about Hörby's.
+    """
+
+    run: AuditRun
+    problems: int
+    repaired: int
+    unrepaired: int
+
+
+@dataclass
 class LocationSummary:
     """One storage location: what it holds, what it should hold, how it was audited."""
 
@@ -47,8 +61,8 @@ class LocationSummary:
     damaged: int = 0  # DAMAGED AIPs with a copy here
     alerts: int = 0  # open findings in this location
     schedule: AuditSchedule | None = None
-    last_audit: AuditRun | None = None
-    last_full: AuditRun | None = None
+    last_audit: AuditOutcome | None = None
+    last_full: AuditOutcome | None = None
 
 
 @dataclass
@@ -65,7 +79,7 @@ class TenantSummary:
     incomplete: int = 0
     damaged: int = 0
     alerts: int = 0
-    last_audit: AuditRun | None = None
+    last_audit: AuditOutcome | None = None
 
 
 @dataclass
@@ -165,6 +179,22 @@ def _latest_run(query: Q, *, full: bool = False) -> AuditRun | None:
     return runs.select_related("tenant").order_by("-started_at", "-pk").first()
 
 
+def outcome(run: AuditRun | None, *, location: str = "", tenant: str = "") -> AuditOutcome | None:
+    """The run's result for one location and/or tenant (the run's own when it was that)."""
+    if run is None:
+        return None
+    if (not location or run.location == location) and (not tenant or run.tenant_id == tenant):
+        return AuditOutcome(run, run.problems_found, run.repaired, run.unrepairable)
+    rows = AuditFinding.objects.filter(run=run)
+    if location:
+        rows = rows.filter(location=location)
+    if tenant:
+        rows = rows.filter(aip__tenant_id=tenant)
+    counts = _count_by(rows, "state")
+    problems, repaired = sum(counts.values()), counts.get(FindingState.REPAIRED, 0)
+    return AuditOutcome(run, problems, repaired, problems - repaired)
+
+
 def _required(config: StorageConfig) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
     """AIPs per tenant, and copies per location and tenant."""
     per_tenant = _count_by(visible_aips(), "tenant_id")
@@ -194,6 +224,7 @@ def location_summaries() -> list[LocationSummary]:
         tenants = [code for code in per_tenant if name in config.policy_for(code)]
         required = sum(per_tenant[code] for code in tenants)
         row = held.get(name) or {}
+        covers = Q(location=name) | Q(location="")
         summaries.append(
             LocationSummary(
                 name=name,
@@ -207,8 +238,8 @@ def location_summaries() -> list[LocationSummary]:
                 damaged=damaged.get(name, 0),
                 alerts=open_alerts.get(name, 0),
                 schedule=config.audit_schedule(name) if spec else None,
-                last_audit=_latest_run(Q(location=name) | Q(location="")),
-                last_full=_latest_run(Q(location=name) | Q(location=""), full=True),
+                last_audit=outcome(_latest_run(covers), location=name),
+                last_full=outcome(_latest_run(covers, full=True), location=name),
             )
         )
     return summaries
@@ -250,7 +281,9 @@ def tenant_summaries() -> list[TenantSummary]:
                 incomplete=states.get((tenant.code, AipState.INCOMPLETE), 0),
                 damaged=states.get((tenant.code, AipState.DAMAGED), 0),
                 alerts=open_alerts.get(tenant.code, 0),
-                last_audit=_latest_run(Q(tenant=tenant) | Q(tenant__isnull=True)),
+                last_audit=outcome(
+                    _latest_run(Q(tenant=tenant) | Q(tenant__isnull=True)), tenant=tenant.code
+                ),
             )
         )
     return summaries
@@ -324,7 +357,7 @@ def audit_history(limit: int = HISTORY_LIMIT) -> list[AuditRun]:
 
 
 def storage_growth() -> list[GrowthPoint]:
-    """Per location and day: bytes of AIPs that arrived (by the AIP's creation date).
+    """Per location (configuration order) and day: bytes of AIPs that arrived then.
 
     An approximation with what the catalogue keeps: a copy's ``verified_at`` moves with
     every audit, so the AIP's ``created_at`` dates every copy of its current version
@@ -338,6 +371,8 @@ def storage_growth() -> list[GrowthPoint]:
         .annotate(bytes=Sum("aip__bytes"), aips=Count("pk"))
         .order_by("location", "day")
     )
+    order = {name: index for index, name in enumerate(storage_config().locations)}
+    rows = sorted(rows, key=lambda row: (order.get(row["location"], len(order)), row["location"]))
     points: list[GrowthPoint] = []
     totals: dict[str, tuple[int, int]] = {}
     for row in rows:

@@ -97,7 +97,7 @@ TIME_WIDTH = 720
 TIME_HEIGHT = 260
 LEFT, RIGHT, TOP, BOTTOM = 86, 24, 22, 40  # margins around the plot area
 Y_STEPS = 4  # at most this many grid steps above zero
-X_TICKS = 5
+X_TICKS = 4
 STYLES = 4  # distinct colour + dash + marker combinations before they repeat
 MARKER_R = 4.5
 MAX_MARKERS = 80  # a longer series shows only its last marker
@@ -184,9 +184,33 @@ def _seconds(when: When) -> float:
     return timezone.make_aware(datetime.combine(when, time())).timestamp()
 
 
-def _time_label(seconds: float, span: float) -> str:
-    moment = datetime.fromtimestamp(seconds, tz=timezone.get_current_timezone())
-    return moment.strftime("%Y-%m-%d" if span >= 2 * 86400 else "%Y-%m-%d %H:%M")
+def _local(seconds: float) -> datetime:
+    return datetime.fromtimestamp(seconds, tz=timezone.get_current_timezone())
+
+
+def _moment_label(when: When) -> str:
+    """A point in text: the day for daily data, day and minute for a moment."""
+    if isinstance(when, datetime):
+        return timezone.localtime(when).strftime("%Y-%m-%d %H:%M")
+    return when.isoformat()
+
+
+def _tick_label(seconds: float, span: float) -> str:
+    """As precise as the axis needs: days over two days, minutes, or seconds."""
+    if span >= 2 * 86400:
+        return _local(seconds).strftime("%Y-%m-%d")
+    return _local(seconds).strftime("%Y-%m-%d %H:%M" if span >= 1800 else "%H:%M:%S")
+
+
+def _x_ticks(axes: _Axes, whens: list[When]) -> list[Tick]:
+    """Evenly spaced ticks; for daily data, on distinct days only."""
+    if not axes.span:
+        return [Tick(axes.x(axes.start), _moment_label(whens[0]))]
+    times = [axes.start + axes.span * i / (X_TICKS - 1) for i in range(X_TICKS)]
+    if all(not isinstance(when, datetime) for when in whens):
+        days = sorted({_local(t + 43200).date() for t in times})  # nearest day
+        return [Tick(axes.x(_seconds(day)), day.isoformat()) for day in days]
+    return [Tick(axes.x(t), _tick_label(t, axes.span)) for t in times]
 
 
 def _step(largest: float, binary: bool) -> float:
@@ -232,30 +256,31 @@ def time_chart(
     binary: bool = False,
     step: bool = False,
     notes: Callable[[float], str] | None = None,
+    styles: dict[str, int] | None = None,
 ) -> TimeChart:
     """Lines over time, one per series name, on a shared time axis and y axis from zero.
 
     ``step`` draws a staircase held to the right edge (running totals); ``notes`` may
-    print a short text above a point (e.g. the number of problems when it is not 0).
+    print a short text above a point (e.g. the number of problems when it is not 0);
+    ``styles`` pins a series to a style, so a location looks the same in every chart.
     """
     chart = TimeChart()
-    times = [_seconds(when) for points in data.values() for when, _value in points]
-    if not times:
+    whens = [when for points in data.values() for when, _value in points]
+    if not whens:
         return chart
+    times = [_seconds(when) for when in whens]
     largest = max(value for points in data.values() for _when, value in points)
     grid = _step(largest, binary)
     top_value = grid * max(1, math.ceil(largest / grid))
     axes = _Axes(min(times), max(times) - min(times), top_value, chart, fmt)
-    chart.y_ticks = [
-        Tick(axes.y(i * grid), fmt(i * grid)) for i in range(round(top_value / grid) + 1)
-    ]
-    span = axes.span
-    ticks = (
-        [axes.start + span * i / (X_TICKS - 1) for i in range(X_TICKS)] if span else [axes.start]
-    )
-    chart.x_ticks = [Tick(axes.x(t), _time_label(t, span)) for t in ticks]
-    for style, (name, points) in enumerate(data.items()):
-        chart.series.append(_series(name, style, points, axes, step, notes))
+    steps = round(top_value / grid)
+    chart.y_ticks = [Tick(axes.y(i * grid), fmt(i * grid)) for i in range(steps + 1)]
+    chart.x_ticks = _x_ticks(axes, whens)
+    styles = styles or {}
+    order = sorted(data, key=lambda name: (styles.get(name, len(styles)), list(data).index(name)))
+    for index, name in enumerate(order):
+        style = styles.get(name, index)
+        chart.series.append(_series(name, style, data[name], axes, step, notes))
     return chart
 
 
@@ -279,7 +304,7 @@ def _series(
 ) -> Series:
     """One line: its path, its markers (with tooltips) and its sentence for <desc>."""
     ordered = sorted(raw, key=lambda item: _seconds(item[0]))
-    labels = [_time_label(_seconds(when), axes.span) for when, _value in ordered]
+    labels = [_moment_label(when) for when, _value in ordered]
     coords = [(axes.x(_seconds(when)), axes.y(value)) for when, value in ordered]
     path = _path(coords, step, axes.chart.right) if axes.span else ""
     shown = range(len(coords)) if len(coords) <= MAX_MARKERS else [len(coords) - 1]
@@ -318,7 +343,14 @@ def audit_location(run) -> str:
     return run.location or _("alla lagringsplatser")
 
 
-def audit_charts(runs: Sequence) -> tuple[TimeChart, TimeChart]:
+def _styles(locations: Sequence[str]) -> dict[str, int]:
+    """Location -> style in configuration order; 'all locations' after them."""
+    styles = {name: index for index, name in enumerate(locations)}
+    styles[_("alla lagringsplatser")] = len(styles)
+    return styles
+
+
+def audit_charts(runs: Sequence, locations: Sequence[str] = ()) -> tuple[TimeChart, TimeChart]:
     """Bytes re-read and problems found per audit run, one line per location."""
     checked: dict[str, list[tuple[When, float]]] = {}
     problems: dict[str, list[tuple[When, float]]] = {}
@@ -326,15 +358,21 @@ def audit_charts(runs: Sequence) -> tuple[TimeChart, TimeChart]:
         name = audit_location(run)
         checked.setdefault(name, []).append((run.started_at, run.bytes_checked))
         problems.setdefault(name, []).append((run.started_at, run.problems_found))
+    styles = _styles(locations)
     return (
-        time_chart(checked, bytes_label, binary=True),
-        time_chart(problems, count_label, notes=lambda v: count_label(v) if v else ""),
+        time_chart(checked, bytes_label, binary=True, styles=styles),
+        time_chart(
+            problems,
+            count_label,
+            notes=lambda v: count_label(v) if v else "",
+            styles=styles,
+        ),
     )
 
 
-def growth_chart(points: Sequence) -> TimeChart:
+def growth_chart(points: Sequence, locations: Sequence[str] = ()) -> TimeChart:
     """Cumulative bytes per location (``queries.storage_growth`` rows) as staircases."""
     data: dict[str, list[tuple[When, float]]] = {}
     for point in points:
         data.setdefault(point.location, []).append((point.day, point.total_bytes))
-    return time_chart(data, bytes_label, binary=True, step=True)
+    return time_chart(data, bytes_label, binary=True, step=True, styles=_styles(locations))

@@ -22,11 +22,13 @@ def storage_dashboard(request: HttpRequest) -> HttpResponse:
     """Locations, tenants, AIPs that need action, open alerts, audit history, growth."""
     history = queries.audit_history()
     growth = queries.storage_growth()
-    checked_chart, problems_chart = audit_charts(history)
+    locations = queries.location_summaries()
+    names = [location.name for location in locations]  # one style per location everywhere
+    checked_chart, problems_chart = audit_charts(history, names)
     tenants = queries.tenant_summaries()
     context = {
         "states": queries.state_counts(),
-        "locations": queries.location_summaries(),
+        "locations": locations,
         "tenants": [tenant for tenant in tenants if tenant.aips],
         "idle_tenants": [tenant.name for tenant in tenants if not tenant.aips],
         "problem_aips": queries.problem_aips(),
@@ -37,6 +39,6 @@ def storage_dashboard(request: HttpRequest) -> HttpResponse:
         "checked_chart": checked_chart,
         "problems_chart": problems_chart,
         "growth": growth,
-        "growth_chart": growth_chart(growth),
+        "growth_chart": growth_chart(growth, names),
     }
     return render(request, "web/storage.html", context)

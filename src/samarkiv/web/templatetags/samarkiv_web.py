@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from samarkiv.ingest.choices import IngestState
-from samarkiv.preservation.choices import AipState, AuditState, FindingState
+from samarkiv.preservation.choices import AipState, FindingState
 from samarkiv.preservation.queries import alert_count
 
 register = template.Library()
@@ -87,14 +87,6 @@ def aip_state_class(value: str) -> str:
 def finding_state_class(value: str) -> str:
     """CSS modifier of an audit finding: ok (repaired), warn (open) or bad (unrepairable)."""
     return FINDING_STATE_CLASSES.get(value, "bad")
-
-
-@register.filter
-def audit_class(run) -> str:
-    """CSS modifier of an audit run's result: ok, bad (failed or left damage) or running."""
-    if run.state == AuditState.RUNNING:
-        return "running"
-    return "ok" if run.healthy else "bad"
 
 
 @register.filter
