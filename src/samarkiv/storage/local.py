@@ -40,8 +40,7 @@ import os
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from types import TracebackType
-from typing import BinaryIO, Self
+from typing import BinaryIO
 
 from samarkiv.storage import audit
 from samarkiv.storage.digests import default_workers, sha256_bytes, sha256_file, sha256_many
@@ -85,7 +84,7 @@ from samarkiv.storage.location import (
 )
 from samarkiv.storage.ocfl_layout import root_files, root_layout_error
 from samarkiv.storage.repair import check_repair_target, spool_verified
-from samarkiv.storage.staged import scan_staged, validate_expected
+from samarkiv.storage.staged import StagingArea
 
 log = logging.getLogger(__name__)
 
@@ -355,27 +354,8 @@ class LocalOcflLocation:
                 scratch.discard()
 
 
-class LocalStaging:
+class LocalStaging(StagingArea):
     """One version being staged in ``base/staging/<uuid>/content``; see LocalOcflLocation."""
-
-    def __init__(self, location: LocalOcflLocation, object_id: str) -> None:
-        self._location = location
-        self.object_id = object_id
-        self._scratch = Scratch.create(location.staging_root)
-        self.content_dir = self._scratch.path / "content"
-        self.content_dir.mkdir()
-        self._committed = False
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self._scratch.discard()
 
     def commit(
         self,
@@ -386,10 +366,7 @@ class LocalStaging:
         user_address: str = "",
     ) -> StoredVersion:
         """Sync, re-verify, then store as v1 (new object) or the next version; once only."""
-        if self._committed:
-            raise StorageError("this staging area was already committed")
-        state = validate_expected(expected)
-        staged = scan_staged(self.content_dir, state)
+        state, staged = self._begin_commit(expected)
         self._sync(staged.paths)
         self._verify(state, staged.paths)
         meta = {"message": message, "user_name": user_name, "user_address": user_address}

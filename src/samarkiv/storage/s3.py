@@ -38,15 +38,14 @@ import logging
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
-from typing import BinaryIO, Self
+from typing import BinaryIO
 
 from botocore.exceptions import ClientError
 
 from samarkiv.storage import s3_fixity
 from samarkiv.storage.digests import default_workers, sha256_many
 from samarkiv.storage.fixity import FileProblem, FixityReport
-from samarkiv.storage.fsutil import Scratch, crash_point, locked, reap_scratch
+from samarkiv.storage.fsutil import crash_point, locked, reap_scratch
 from samarkiv.storage.inventory import (
     INVENTORY,
     LAYOUT_CONFIG_PATH,
@@ -87,7 +86,7 @@ from samarkiv.storage.s3_bucket import (
     error_code,
     s3_errors,
 )
-from samarkiv.storage.staged import scan_staged, validate_expected
+from samarkiv.storage.staged import StagingArea
 
 log = logging.getLogger(__name__)
 
@@ -491,27 +490,8 @@ class S3OcflLocation:
             log.warning("%s: %d version(s) under retention kept behind delete markers", base, kept)
 
 
-class S3Staging:
+class S3Staging(StagingArea):
     """One version staged in ``staging_base/staging/<uuid>/content``; see S3OcflLocation."""
-
-    def __init__(self, location: S3OcflLocation, object_id: str) -> None:
-        self._location = location
-        self.object_id = object_id
-        self._scratch = Scratch.create(location.staging_root)
-        self.content_dir = self._scratch.path / "content"
-        self.content_dir.mkdir()
-        self._committed = False
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self._scratch.discard()
 
     def commit(
         self,
@@ -522,10 +502,7 @@ class S3Staging:
         user_address: str = "",
     ) -> StoredVersion:
         """Re-verify, upload, read back, then publish the root inventory; once only."""
-        if self._committed:
-            raise StorageError("this staging area was already committed")
-        state = validate_expected(expected)
-        staged = scan_staged(self.content_dir, state)
+        state, staged = self._begin_commit(expected)
         _verify_staged(state, staged.paths)
         meta = {"message": message, "user_name": user_name, "user_address": user_address}
         location = self._location

@@ -13,10 +13,13 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from types import TracebackType
+from typing import Self
 
 from samarkiv.storage.digests import is_sha256_hex
+from samarkiv.storage.fsutil import Scratch
 from samarkiv.storage.inventory import is_valid_logical_path
-from samarkiv.storage.location import StagingMismatchError
+from samarkiv.storage.location import StagingMismatchError, StorageError
 
 _SHOW = 10  # names listed in an error message
 
@@ -97,3 +100,35 @@ def _is_utf8(name: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
+
+
+class StagingArea:
+    """What every location's staging shares: a private scratch folder on the staging
+    filesystem, removed on exit (committed or not), and the checks every commit starts
+    with. Subclasses write the version to their medium."""
+
+    def __init__(self, location, object_id: str) -> None:
+        self._location = location
+        self.object_id = object_id
+        self._scratch = Scratch.create(location.staging_root)
+        self.content_dir = self._scratch.path / "content"
+        self.content_dir.mkdir()
+        self._committed = False
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._scratch.discard()
+
+    def _begin_commit(self, expected: dict[str, str]) -> tuple[dict[str, str], StagedFiles]:
+        """Once only; ``expected`` well-formed and exactly the files staged."""
+        if self._committed:
+            raise StorageError("this staging area was already committed")
+        state = validate_expected(expected)
+        return state, scan_staged(self.content_dir, state)
