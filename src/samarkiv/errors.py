@@ -47,3 +47,24 @@ class UnsafePackageError(SamarkivError):
 
     code = "unsafe_package"
     http_status = 422
+
+
+class AccessDeniedError(SamarkivError):
+    """The acting scope lacks the permission (the role, not the object, is the reason)."""
+
+    code = "forbidden"
+    http_status = 403
+
+
+class NotFoundError(SamarkivError):
+    """No such object in the acting tenant; other tenants' objects look the same."""
+
+    code = "not_found"
+    http_status = 404
+
+
+class ConflictError(SamarkivError):
+    """The request fits a state the object is no longer (or not yet) in."""
+
+    code = "conflict"
+    http_status = 409

@@ -21,3 +21,27 @@ class Tenant(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class RecordsCreator(models.Model):
+    """An arkivbildare: a committee, board or company whose activity made the records.
+
+    Kept minimal here (agreements need one); the description issue adds periods,
+    predecessors and successors.
+    """
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="records_creators")
+    code = models.SlugField(_("kod"), max_length=64)
+    name = models.CharField(_("namn"), max_length=255)
+    org_number = models.CharField(_("organisationsnummer"), max_length=16, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "code"], name="creator_code_per_tenant")
+        ]
+        ordering = ["tenant", "name"]
+        verbose_name = _("arkivbildare")
+        verbose_name_plural = _("arkivbildare")
+
+    def __str__(self) -> str:
+        return self.name
