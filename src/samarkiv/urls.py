@@ -1,4 +1,4 @@
-"""The URL table in one place: staff UI now, the public portal at / later."""
+"""The URL table in one place: staff UI, API, and the public portal at / later."""
 
 from django.urls import include, path
 from django.views.generic import RedirectView
@@ -9,5 +9,6 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="web:staff_home", permanent=False)),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("staff/manage/", include("samarkiv.web.manage.urls")),
     path("staff/", include("samarkiv.web.urls")),
 ]
