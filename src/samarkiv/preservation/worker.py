@@ -1,4 +1,5 @@
-"""The embedded worker: runs fixity audits when their schedule says they are due.
+"""The embedded worker: runs queued deliveries, and fixity audits when their schedule
+says they are due.
 
 One process per archive home (an exclusive ``worker`` lock; a second worker exits at
 once rather than running every due audit twice). ``--once`` runs what is due now and
@@ -14,6 +15,7 @@ import logging
 import os
 import signal
 import threading
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -45,18 +47,42 @@ def run_worker(
     previous = _stop_on_signals(stop) if not once else {}
     try:
         while not stop.is_set():
+            _run_deliveries()
             for location, pct in due_audits(timezone.now()):
                 if stop.is_set():
                     break
                 log.info("worker: %s audit of %s is due", _what(pct), location)
                 runs.append(run_audit(location, sample_pct=pct))
-            if once or stop.wait(interval):
+            if once or _wait_for_next_pass(stop, interval):
                 break
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
         os.close(fd)
     return runs
+
+
+def _run_deliveries() -> None:
+    """Queued deliveries first: a business system waits for its receipt, audits do not."""
+    from samarkiv.delivery.worker import run_queued_deliveries
+
+    ran = run_queued_deliveries(once=True)
+    if ran:
+        log.info("worker: ran %d queued deliveries", ran)
+
+
+def _wait_for_next_pass(stop: threading.Event, interval: float) -> bool:
+    """Wait ``interval`` for the next audit check, looking at the delivery queue every
+    few seconds meanwhile; True when stopped."""
+    from samarkiv.delivery.worker import POLL_SECONDS
+
+    deadline = time.monotonic() + interval
+    while (left := deadline - time.monotonic()) > 0:
+        if stop.wait(min(left, POLL_SECONDS)):
+            return True
+        if left > POLL_SECONDS:
+            _run_deliveries()
+    return False
 
 
 def _stop_on_signals(stop: threading.Event) -> dict:
