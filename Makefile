@@ -52,6 +52,7 @@ $(STAMP): pyproject.toml | $(VENV)/bin/python
 
 run: system-run $(STAMP)
 	$(VENV)/bin/samarkiv demo
+	@echo "Log in at http://localhost:8000/staff/login/ with a demo account from $${SAMARKIV_HOME:-var}/demo-credentials.txt"
 	$(VENV)/bin/samarkiv serve --host 127.0.0.1 --port 8000
 
 test: system-test $(STAMP)

@@ -14,3 +14,9 @@ warnings.filterwarnings(
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samarkiv.settings")
 
 application = get_asgi_application()
+
+# Deliveries queued before a restart (or left half-run by a crash) start at once, not
+# when the next one arrives.
+from samarkiv.delivery.worker import nudge  # noqa: E402
+
+nudge()

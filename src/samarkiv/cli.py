@@ -1,5 +1,5 @@
 """The one command line: ``samarkiv validate|serve|ingest|tenants|audit|worker|rebuild-catalog|
-demo|migrate``.
+users|demo|migrate``.
 
 Start-up is kept lean on purpose: ``validate`` imports only the packages library,
 never the web framework, so a single validation is fast from a shell loop.
@@ -48,7 +48,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     ing.add_argument("path", metavar="PATH", type=Path)
     ing.add_argument("--tenant", required=True, help="tenant code, e.g. lund (see 'tenants')")
-    ing.add_argument("--agreement", default="", help="submission agreement identifier")
+    ing.add_argument(
+        "--agreement",
+        default="",
+        metavar="CODE",
+        help="submission agreement code (default: the tenant's manual agreement, "
+        "manuell-leverans); a SIP whose specification or file formats it does not allow "
+        "is rejected, and its storage policy decides where the AIP is stored",
+    )
     ing.add_argument(
         "--new-version", action="store_true", help="store a changed SIP as a new AIP version"
     )
@@ -56,6 +63,12 @@ def _parser() -> argparse.ArgumentParser:
     ten = sub.add_parser("tenants", help="list the tenants (municipalities)")
     ten.add_argument("--json", action="store_true")
     _preservation_parsers(sub)
+    from samarkiv.auditlog.commands import add_parsers as audit_log_parsers
+
+    audit_log_parsers(sub)
+    from samarkiv.accounts.commands import add_parsers as users_parsers
+
+    users_parsers(sub)
     sub.add_parser("demo", help="set up the catalogue and load demo data")
     sub.add_parser("migrate", help="create or upgrade the catalogue database")
     return parser
@@ -77,7 +90,9 @@ def _preservation_parsers(sub: argparse._SubParsersAction) -> None:
         "--sample", type=int, default=100, metavar="PCT", help="audit a random PCT %% of AIPs"
     )
     aud.add_argument("--json", action="store_true", help="print the run as one JSON object")
-    work = sub.add_parser("worker", help="run scheduled fixity audits when they are due")
+    work = sub.add_parser(
+        "worker", help="run queued deliveries, and scheduled fixity audits when they are due"
+    )
     work.add_argument("--once", action="store_true", help="run what is due now, then exit")
     work.add_argument(
         "--interval", type=float, default=300.0, help="seconds between checks (default 300)"
@@ -108,6 +123,14 @@ def main(argv: list[str] | None = None) -> int:
         return tenants_command(args.json)
     if args.command in ("audit", "worker", "rebuild-catalog"):
         return _preservation(args)
+    if args.command == "audit-log":
+        from samarkiv.auditlog.commands import run as audit_log
+
+        return audit_log(args)
+    if args.command == "users":
+        from samarkiv.accounts.commands import run as users
+
+        return users(args)
     from samarkiv.web import commands
 
     if args.command == "serve":

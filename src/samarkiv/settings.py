@@ -57,6 +57,25 @@ def _list(name: str, default: list[str]) -> list[str]:
     return list(value)
 
 
+def _oidc() -> dict[str, str] | None:
+    """Single sign-on through the municipality's OpenID Connect provider, if configured.
+
+    From the TOML table ``[oidc]`` (keys ``issuer`` or ``server_metadata_url``,
+    ``client_id``, ``client_secret``, ``label``), overridden per key by
+    ``SAMARKIV_OIDC_<KEY>``. Off (None) unless a client id and a provider are set; the
+    secret belongs in the environment, not in a file under version control.
+    """
+    table = _TOML.get("oidc", {})
+    keys = ("issuer", "server_metadata_url", "client_id", "client_secret", "label")
+    config = {key: str(_setting(f"oidc_{key}", table.get(key, "")) or "") for key in keys}
+    if not config["server_metadata_url"] and config["issuer"]:
+        issuer = config["issuer"].rstrip("/")
+        config["server_metadata_url"] = f"{issuer}/.well-known/openid-configuration"
+    if not (config["client_id"] and config["server_metadata_url"]):
+        return None
+    return config
+
+
 def _secret_key(home: Path) -> str:
     """From the environment, else generated once per installation and kept (0600)."""
     configured = _setting("secret_key")
@@ -145,6 +164,7 @@ MIDDLEWARE = [
 ROOT_URLCONF = "samarkiv.urls"
 LOGIN_URL = "/staff/login/"
 LOGIN_REDIRECT_URL = "/staff/"
+LOGOUT_REDIRECT_URL = "/staff/login/"
 ASGI_APPLICATION = "samarkiv.asgi.application"
 
 TEMPLATES = [
@@ -156,6 +176,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
+                "samarkiv.web.scoping.staff_context",
             ],
         },
     },
@@ -229,9 +250,22 @@ FILE_UPLOAD_TEMP_DIR = SAMARKIV_TMP_DIR
 FILE_UPLOAD_PERMISSIONS = 0o600
 SAMARKIV_MAX_UPLOAD_BYTES = int(_setting("max_upload_bytes", 2 * 1024**3))
 
+# Staff single sign-on (OpenID Connect); None: local accounts only. See _oidc().
+SAMARKIV_OIDC = _oidc()
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": str(_setting("log_level", "WARNING"))},
 }
+
+# --- Delivery API (web/api, delivery/services, delivery/worker) ---------------------
+# One tus PATCH may carry at most this many bytes (clients should send 8-32 MiB).
+SAMARKIV_MAX_CHUNK_BYTES = int(_setting("max_chunk_bytes", 64 * 1024**2))
+# An upload nobody touches for this long is terminated and its bytes removed.
+SAMARKIV_UPLOAD_EXPIRY_HOURS = int(_setting("upload_expiry_hours", 7 * 24))
+# Deliveries run in one background thread of the web process (default); tests may run
+# them inline, in the request; a deployment with a separate worker may turn the thread off.
+SAMARKIV_DELIVERY_INLINE = _flag("delivery_inline", False)
+SAMARKIV_DELIVERY_THREAD = _flag("delivery_thread", True)

@@ -20,6 +20,7 @@ from django.db.models import Count
 from ocfl.validator import Validator
 
 from samarkiv.catalog.tenants import UnknownTenantError
+from samarkiv.delivery.models import MANUAL_AGREEMENT
 from samarkiv.errors import UsageError
 from samarkiv.ingest.choices import IngestState
 from samarkiv.ingest.commons_ip import (
@@ -164,14 +165,14 @@ def test_the_demo_sip_becomes_a_verified_aip(home, sip, deliveries_dir, containe
     source = sip if container == "folder" else archive(sip, deliveries_dir / f"sip{container}")
     before = tree_state(deliveries_dir)
 
-    receipt = run(source, agreement="LÖ 2024:3")
+    receipt = run(source, agreement=MANUAL_AGREEMENT)
 
     row = Ingest.objects.get()
     assert (receipt.state, row.state) == ("done", IngestState.DONE), row.message
     aip_id = aip_id_for("lund", VALID_NAME)
     aip = Aip.objects.get()
     assert (aip.id, aip.tenant_id, aip.sip_objid, aip.version) == (aip_id, "lund", VALID_NAME, "v1")
-    assert row.aip_id == aip_id and row.agreement == "LÖ 2024:3"
+    assert row.aip_id == aip_id and row.agreement == aip.agreement == MANUAL_AGREEMENT
     _assert_catalogued_files(aip, sip)
     _assert_events(aip, row)
     copy = StoredCopy.objects.get(aip=aip)
@@ -331,9 +332,11 @@ def test_a_delivery_named_with_odd_bytes_is_kept_under_a_printable_label(home, s
     assert our_errors(stored_aip_dir(aip.id)) == []
 
 
-def test_an_agreement_longer_than_the_catalogue_holds_is_a_usage_error(home, sip):
-    with pytest.raises(UsageError, match="agreement"):
-        run(sip, agreement="LÖ " * 100)
+@pytest.mark.parametrize("agreement", ["LÖ 2024:3", "LÖ " * 100])
+def test_an_unknown_agreement_is_a_usage_error_before_anything_starts(home, sip, agreement):
+    with pytest.raises(UsageError, match="agreement") as refused:
+        run(sip, agreement=agreement)
+    assert refused.value.code == "unknown_agreement"
     assert not Ingest.objects.exists()
 
 

@@ -39,6 +39,7 @@ def snapshot() -> dict[str, list[tuple]]:
                 "id",
                 "tenant_id",
                 "sip_objid",
+                "agreement",
                 "label",
                 "fingerprint",
                 "state",

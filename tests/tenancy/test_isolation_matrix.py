@@ -25,8 +25,15 @@ from tests.tenancy.world import HOST_ROLES, MARK, MUNICIPAL_ROLES, OWN, World, b
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 # Pages that need no login or carry no tenant data at all.
-PUBLIC = {"healthz", "set_language", "web:login", "web:logout", "web:oidc_login",
-          "web:oidc_callback", "web:switch_tenant"}
+PUBLIC = {
+    "healthz",
+    "set_language",
+    "web:login",
+    "web:logout",
+    "web:oidc_login",
+    "web:oidc_callback",
+    "web:switch_tenant",
+}
 
 # URL name -> the URL parameters naming tenant B's object.
 PAGE_OBJECTS: dict[str, Callable[[World], dict]] = {
@@ -99,13 +106,18 @@ def world(home: Path, tmp_path: Path) -> World:
     return build_world(tmp_path)
 
 
+def _body(response) -> str:
+    raw = b"".join(response.streaming_content) if response.streaming else response.content
+    return raw.decode("utf-8", "replace")
+
+
 def _failures_for(client: Client, world: World, markers: list[str]) -> list[str]:
     lists, objects, unknown = staff_urls(world)
     assert not unknown, f"add these URLs to the isolation matrix: {unknown}"
     failures = []
     for url in lists:
         response = client.get(url)
-        body = response.content.decode("utf-8", "replace")
+        body = _body(response)
         if response.status_code not in (200, 403, 405):
             failures.append(f"GET {url}: {response.status_code}")
         leaked = [m for m in markers if m in body]

@@ -1,4 +1,5 @@
-"""Fixtures for the web tests: collected static files and demo packages as uploads."""
+"""Fixtures for the web tests: collected static files, demo packages as uploads, and
+clients logged in with a role in a tenant (``staff_client``)."""
 
 from __future__ import annotations
 
@@ -43,3 +44,12 @@ def home(settings, tmp_path: Path) -> Path:
     for folder in ("storage", "workspaces", "tmp"):
         (base / folder).mkdir(parents=True)
     return base
+
+
+@pytest.fixture
+def staff_client(db):
+    """``staff_client(role, tenant)``: a test client logged in as a new user who holds
+    ``role`` in ``tenant`` and acts there (host roles default to the host tenant)."""
+    from tests import factories  # imports models: only once Django is set up
+
+    return factories.staff_client

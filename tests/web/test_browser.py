@@ -1,4 +1,8 @@
-"""The real thing: `samarkiv demo` + `samarkiv serve` (uvicorn) driven by headless Chromium."""
+"""The real thing: `samarkiv demo` + `samarkiv serve` (uvicorn) driven by headless Chromium.
+
+Every test logs in through the real login form with a demo account whose random
+password `samarkiv demo` wrote to ``$SAMARKIV_HOME/demo-credentials.txt``.
+"""
 
 from __future__ import annotations
 
@@ -48,11 +52,44 @@ def _wait_until_healthy(base_url: str, server: subprocess.Popen, timeout: float 
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A production server (uvicorn) on a free loopback port, with its own home."""
+def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("browser-home")
+
+
+@pytest.fixture(scope="module")
+def credentials(server: str, home: Path) -> dict[str, str]:
+    """{user name: password} of the demo accounts, read as a newcomer would."""
+    path = home / "demo-credentials.txt"
+    assert path.stat().st_mode & 0o077 == 0  # readable by its owner only
+    lines = path.read_text(encoding="utf-8").splitlines()
+    rows = [line.split("\t") for line in lines if line and not line.startswith("#")]
+    return {row[0]: row[1] for row in rows}
+
+
+def _env(home: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SAMARKIV_", "DJANGO_"))}
-    env["SAMARKIV_HOME"] = str(tmp_path_factory.mktemp("browser-home"))
-    subprocess.run([str(SAMARKIV), "demo"], env=env, check=True, capture_output=True, timeout=300)
+    env["SAMARKIV_HOME"] = str(home)
+    return env
+
+
+@pytest.fixture(scope="module")
+def demo_output(home: Path) -> str:
+    demo = [str(SAMARKIV), "demo"]
+    done = subprocess.run(demo, env=_env(home), check=True, capture_output=True, timeout=300)
+    return done.stdout.decode()
+
+
+@pytest.fixture(scope="module")
+def demo_aips(demo_output: str) -> list[str]:
+    """The AIP ids `samarkiv demo` printed, Lund's first."""
+    return re.findall(r" AIP (\S+), ", demo_output)
+
+
+@pytest.fixture(scope="module")
+def server(home: Path, demo_output: str) -> Iterator[str]:
+    """A production server (uvicorn) on a free loopback port, with its own home."""
+    env = _env(home)
+    assert "Demo logins are in" in demo_output
     audit = [str(SAMARKIV), "audit", "--json"]  # a fixity audit for the storage dashboard
     subprocess.run(audit, env=env, check=True, capture_output=True, timeout=300)
     port = free_port()
@@ -96,7 +133,34 @@ def page(browser) -> Iterator:
     context.close()
 
 
-def test_demo_runs_are_listed_with_styles_served(server: str, page) -> None:
+@pytest.fixture
+def login(server: str, page, credentials: dict[str, str]):
+    """``login(user name)``: through the login form, the way a person does it."""
+
+    def log_in(username: str, start: str = "/staff/") -> None:
+        page.goto(f"{server}{start}")
+        assert "/staff/login/" in page.url  # anonymous: sent to the login first
+        assert page.get_by_role("heading", level=1).inner_text() == "Logga in"
+        page.get_by_label("Användarnamn").fill(username)
+        page.get_by_label("Lösenord").fill(credentials[username])
+        page.get_by_role("button", name="Logga in", exact=True).click()
+        page.wait_for_url(f"**{start}")
+        assert page.get_by_role("button", name="Logga ut").is_visible()
+
+    return log_in
+
+
+def test_a_wrong_password_is_refused_with_one_message(server: str, page) -> None:
+    page.goto(f"{server}/staff/login/")
+    page.get_by_label("Användarnamn").fill("arkivarie.lund")
+    page.get_by_label("Lösenord").fill("gissning")
+    page.get_by_role("button", name="Logga in", exact=True).click()
+    assert page.get_by_role("alert").inner_text().endswith("Fel användarnamn eller lösenord.")
+    assert "/staff/login/" in page.url
+
+
+def test_demo_runs_are_listed_with_styles_served(server: str, page, login) -> None:
+    login("arkivarie.lund")
     page.goto(f"{server}/")
     assert page.url == f"{server}/staff/"
     assert page.locator("html").get_attribute("lang") == "sv"
@@ -109,9 +173,9 @@ def test_demo_runs_are_listed_with_styles_served(server: str, page) -> None:
     assert header_bg == "rgb(11, 61, 102)"
 
 
-def test_upload_through_the_form_shows_the_report(server: str, page, tmp_path: Path) -> None:
+def test_upload_through_the_form_shows_the_report(server: str, page, login, tmp_path: Path) -> None:
     package = archive(build_broken_sip(tmp_path), tmp_path / "leverans-fran-socialtjansten.zip")
-    page.goto(f"{server}/staff/")
+    login("arkivarie.lund")
     page.get_by_label("Paket", exact=True).set_input_files(str(package))
     page.get_by_label("Specifikation").select_option("csip-2.2")
     page.get_by_role("button", name="Validera").click()
@@ -126,8 +190,8 @@ def test_upload_through_the_form_shows_the_report(server: str, page, tmp_path: P
     assert page.get_by_role("link", name="leverans-fran-socialtjansten.zip").is_visible()
 
 
-def test_language_switch_and_skip_link(server: str, page) -> None:
-    page.goto(f"{server}/staff/")
+def test_language_switch_and_skip_link(server: str, page, login) -> None:
+    login("granskare.bjuv")
     page.keyboard.press("Tab")
     skip = page.get_by_role("link", name="Hoppa till huvudinnehållet")
     assert skip.evaluate("e => e === document.activeElement")
@@ -137,12 +201,14 @@ def test_language_switch_and_skip_link(server: str, page) -> None:
     assert page.get_by_role("heading", level=1).inner_text() == "Validations"
 
 
-def test_aip_page_shows_files_and_the_format_chart(server: str, page, tmp_path: Path) -> None:
+def test_aip_page_shows_files_and_the_format_chart(
+    server: str, page, login, tmp_path: Path
+) -> None:
     """`samarkiv demo` ingested the demo deliveries: browse from the list into one AIP."""
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.goto(f"{server}/staff/aips/")
+    login("arkivarie.lund", "/staff/aips/")
     assert page.get_by_role("heading", level=1).inner_text() == "Arkivpaket"
-    assert page.locator("table tbody tr").count() == 4  # one AIP per demo delivery
+    assert page.locator("table tbody tr").count() == 1  # Lund's one demo delivery
     page.get_by_role("link", name="sip-lund-ks-diarium-2023").click()
     page.wait_for_url("**/staff/aips/*/")
     heading = page.get_by_role("heading", level=1).inner_text()
@@ -164,10 +230,15 @@ def test_aip_page_shows_files_and_the_format_chart(server: str, page, tmp_path: 
     assert shot.stat().st_size > 10_000
 
 
-def test_storage_dashboard_shows_locations_and_charts(server: str, page, tmp_path: Path) -> None:
-    """The demo archive after one audit: figures, both charts with their tables, no alert."""
+def test_storage_dashboard_shows_locations_and_charts(
+    server: str, page, login, demo_aips: list[str], tmp_path: Path
+) -> None:
+    """The demo archive after one audit: figures, both charts with their tables, no alert.
+
+    The host's IT archivist sees every tenant's copies, and no AIP's content.
+    """
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.goto(f"{server}/staff/")
+    login("it.arkivarie")
     page.get_by_role("link", name="Lagring", exact=True).click()
     page.wait_for_url("**/staff/storage/")
     assert page.get_by_role("heading", level=1).inner_text() == "Lagring"
@@ -189,3 +260,33 @@ def test_storage_dashboard_shows_locations_and_charts(server: str, page, tmp_pat
     shot = tmp_path / "lagring.png"
     page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 10_000
+
+    # the same person may not open an AIP: its file names are a municipality's records
+    assert page.get_by_role("link", name="Arkivpaket", exact=True).count() == 0
+    assert "sip-lund-ks-diarium-2023" not in page.content()  # no package titles
+    response = page.goto(f"{server}/staff/aips/{demo_aips[0]}/")
+    assert response.status == 403
+    assert page.get_by_role("heading", level=1).inner_text() == "Åtkomst nekad"
+
+
+def test_switching_tenant_shows_the_other_municipalitys_packages(server: str, page, login) -> None:
+    """An archivist shared by Hörby, Ystad and Klippan: one tenant at a time."""
+    login("arkivarie.samverkan", "/staff/aips/")
+    switcher = page.get_by_label("Kommun", exact=True)
+    assert switcher.input_value() == "horby"  # the first of their tenants
+    assert page.get_by_role("link", name="sip-horby-bmn-bygglov-2022").is_visible()
+    assert page.get_by_role("link", name="sip-ystad-sn-bistand-2021").count() == 0
+
+    switcher.select_option(label="Ystads kommun")
+    page.get_by_role("button", name="Byt kommun").click()
+    page.wait_for_load_state()
+    assert page.url == f"{server}/staff/aips/"
+    assert page.get_by_label("Kommun", exact=True).input_value() == "ystad"
+    assert page.get_by_role("link", name="sip-ystad-sn-bistand-2021").is_visible()
+    assert page.get_by_role("link", name="sip-horby-bmn-bygglov-2022").count() == 0
+    assert page.locator("table tbody tr").count() == 1
+
+    page.get_by_role("button", name="Logga ut").click()
+    page.wait_for_url("**/staff/login/")
+    page.goto(f"{server}/staff/aips/")
+    assert "/staff/login/" in page.url

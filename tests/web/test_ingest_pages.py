@@ -1,7 +1,8 @@
 """Ingest and AIP pages through Django's test client, after real ingests via the service.
 
 Every test that ingests gets a private archive home (the ``home`` fixture), so storage
-left by one test never turns the next test's delivery into a duplicate.
+left by one test never turns the next test's delivery into a duplicate. ``client`` is an
+archivist of Lund, Hörby and Ystad, acting in Lund until a test switches tenant.
 """
 
 from __future__ import annotations
@@ -14,6 +15,10 @@ from django.test import Client
 from django.utils import translation
 from django.utils.html import escape
 
+from samarkiv.auditlog.choices import AuditAction
+from samarkiv.auditlog.models import AuditEntry
+from samarkiv.catalog.models import RecordsCreator
+from samarkiv.delivery.models import SubmissionAgreement
 from samarkiv.ingest.choices import IngestState
 from samarkiv.ingest.demo import load_demo_deliveries
 from samarkiv.ingest.demo_packages import archive, build_broken_sip
@@ -26,6 +31,7 @@ from samarkiv.web import aip_views
 from samarkiv.web.charts import VALUE_SPACE, format_chart
 from samarkiv.web.commands import delivery_line
 from samarkiv.web.templatetags.samarkiv_web import number
+from tests.factories import log_in, staff_user
 
 pytestmark = pytest.mark.django_db
 
@@ -46,9 +52,23 @@ def lund(home: Path, tmp_path: Path):
     return receipt
 
 
-def _upload(client: Client, path: Path, tenant: str = "lund", **extra):
+def _archivist() -> object:
+    return staff_user("archivist", "lund", also=(("horby", "archivist"), ("ystad", "archivist")))
+
+
+@pytest.fixture
+def client(db) -> Client:
+    return log_in(Client(), _archivist(), "lund")
+
+
+def _switch(client: Client, tenant: str) -> None:
+    response = client.post("/staff/tenant/", {"tenant": tenant, "next": "/staff/ingests/"})
+    assert response.status_code == 302
+
+
+def _upload(client: Client, path: Path, **extra):
     with path.open("rb") as fh:
-        data = {"package": fh, "tenant": tenant, "agreement": "LÖ 2024:3", **extra}
+        data = {"package": fh, "agreement": "manuell-leverans", **extra}
         return client.post("/staff/ingests/", data)
 
 
@@ -112,7 +132,7 @@ def test_receipt_json_is_the_stored_receipt(client: Client, lund) -> None:
     assert data["copies"][0]["url"]
 
 
-def test_ingest_filters_by_tenant_and_state(
+def test_ingest_list_shows_the_acting_tenant_and_filters_by_state(
     client: Client, home: Path, tmp_path: Path, lund
 ) -> None:
     _deliver(HORBY, tmp_path / "deliveries")
@@ -120,15 +140,21 @@ def test_ingest_filters_by_tenant_and_state(
     rejected = ingest(IngestRequest(broken, "ystad"))
     assert rejected.state == "rejected"
 
-    html = client.get("/staff/ingests/?tenant=horby").content.decode()
-    assert HORBY.name in html and LUND.name not in html and broken.name not in html
-    assert '<option value="horby" selected>Hörby kommun</option>' in html
+    html = client.get("/staff/ingests/").content.decode()
+    assert LUND.name in html and HORBY.name not in html and broken.name not in html
+    assert "Inleveranser till Lunds kommun" in html
 
-    html = client.get("/staff/ingests/?tenant=&state=rejected").content.decode()
+    _switch(client, "horby")
+    html = client.get("/staff/ingests/").content.decode()
+    assert HORBY.name in html and LUND.name not in html and broken.name not in html
+
+    _switch(client, "ystad")
+    html = client.get("/staff/ingests/?state=rejected").content.decode()
     assert broken.name in html and LUND.name not in html and HORBY.name not in html
     assert '<span class="badge badge-bad">Avvisad</span>' in html
+    assert '<option value="rejected" selected>Avvisad</option>' in html
 
-    html = client.get("/staff/ingests/?tenant=lund&state=rejected").content.decode()
+    html = client.get("/staff/ingests/?state=done").content.decode()
     assert "Inga inleveranser matchar filtret." in html
 
 
@@ -136,11 +162,13 @@ def test_unknown_filter_values_are_a_bad_request(client: Client) -> None:
     response = client.get("/staff/ingests/?state=half-done")
     assert response.status_code == 400
     assert 'href="#filter_state"' in response.content.decode()
-    assert client.get("/staff/aips/?tenant=atlantis").status_code == 400
+    assert client.get("/staff/aips/?state=atlantis").status_code == 400
 
 
 def test_rejected_ingest_shows_its_errors_and_no_aip(client: Client, home, tmp_path) -> None:
     receipt = ingest(IngestRequest(build_broken_sip(tmp_path), "ystad"))
+    assert client.get(f"/staff/ingests/{receipt.ingest_id}/").status_code == 404  # in Lund
+    _switch(client, "ystad")
     html = client.get(f"/staff/ingests/{receipt.ingest_id}/").content.decode()
     assert '<span class="badge badge-bad">Avvisad</span>' in html
     assert f'<p class="message">{escape(receipt.message)}</p>' in html
@@ -164,12 +192,19 @@ def test_aip_list_shows_tenant_sip_files_size_and_version(client: Client, lund) 
     assert "<td>v1</td>" in row
 
 
-def test_aip_list_filters_by_tenant(client: Client, tmp_path: Path, lund) -> None:
+def test_aip_list_shows_the_acting_tenant_and_filters_by_state(
+    client: Client, tmp_path: Path, lund
+) -> None:
     _deliver(HORBY, tmp_path / "deliveries")
-    html = client.get("/staff/aips/?tenant=horby").content.decode()
+    html = client.get("/staff/aips/").content.decode()
+    assert LUND.name in html and HORBY.name not in html
+    _switch(client, "horby")
+    html = client.get("/staff/aips/").content.decode()
     assert HORBY.name in html and LUND.name not in html
-    html = client.get("/staff/aips/?tenant=ystad").content.decode()
+    assert "Listan visar arkivpaketen i Hörby kommun." in html
+    html = client.get("/staff/aips/?state=damaged").content.decode()
     assert "Inga arkivpaket matchar filtret." in html
+    assert client.get("/staff/aips/?state=preserved").content.decode().count(HORBY.name) >= 1
 
 
 def test_aip_detail_shows_copies_files_formats_and_events(client: Client, lund) -> None:
@@ -229,7 +264,10 @@ def test_upload_ingests_a_zip_and_redirects_to_its_receipt(
     assert response.status_code == 302
     row = Ingest.objects.get()
     assert response["Location"] == f"/staff/ingests/{row.pk}/"
-    assert (row.state, row.tenant_id, row.agreement) == (IngestState.DONE, "lund", "LÖ 2024:3")
+    assert (row.state, row.tenant_id) == (IngestState.DONE, "lund")
+    assert row.agreement == "manuell-leverans"
+    entry = AuditEntry.objects.get(action=AuditAction.INGEST)
+    assert (entry.actor, entry.tenant) == (f"user:{client.user.username}", "lund")
     assert Path(row.source_name).name == "kommunstyrelsen-2023.zip"  # not the spool name
     assert Aip.objects.get().label == "kommunstyrelsen-2023.zip"
     html = client.get(response["Location"]).content.decode()
@@ -240,14 +278,16 @@ def test_upload_ingests_a_zip_and_redirects_to_its_receipt(
 
 def test_upload_of_an_invalid_sip_shows_the_rejection(client: Client, home, tmp_path) -> None:
     zipped = archive(build_broken_sip(tmp_path / "src"), tmp_path / "trasig.zip")
-    response = _upload(client, zipped, tenant="ystad")
+    _switch(client, "ystad")
+    response = _upload(client, zipped)
     assert response.status_code == 302
     assert Ingest.objects.get().state == IngestState.REJECTED
+    assert Ingest.objects.get().tenant_id == "ystad"
     assert not Aip.objects.exists()
     assert "Avvisad" in client.get(response["Location"]).content.decode()
 
 
-def test_upload_form_refuses_other_files_and_unknown_tenants(
+def test_upload_form_refuses_other_files_and_ignores_a_named_tenant(
     client: Client, home: Path, tmp_path: Path
 ) -> None:
     note = tmp_path / "anteckning.txt"
@@ -258,25 +298,51 @@ def test_upload_form_refuses_other_files_and_unknown_tenants(
     assert "Paketet kunde inte levereras" in html
     assert "Endast .zip, .tar och .tar.gz kan valideras." in html
 
-    zipped = archive(build_broken_sip(tmp_path / "src"), tmp_path / "paket.zip")
-    response = _upload(client, zipped, tenant="atlantis")
-    assert response.status_code == 400
-    assert 'href="#id_tenant"' in response.content.decode()
     assert not Ingest.objects.exists()
+    # the delivery goes to the acting tenant, whatever tenant the form data names
+    zipped = archive(build_broken_sip(tmp_path / "src"), tmp_path / "paket.zip")
+    assert _upload(client, zipped, tenant="horby").status_code == 302
+    assert Ingest.objects.get().tenant_id == "lund"
 
 
 def test_upload_form_is_accessible(client: Client) -> None:
     html = client.get("/staff/ingests/").content.decode()
     assert 'enctype="multipart/form-data"' in html
-    for field in ("id_tenant", "id_package", "id_agreement", "filter_tenant", "filter_state"):
+    for field in ("id_package", "id_agreement", "filter_state"):
         assert f'<label for="{field}">' in html
     assert 'aria-describedby="id_package_helptext"' in html
-    assert '<option value="angelholm">Ängelholms kommun</option>' in html
+    assert "Ladda upp en leverans (SIP) till Lunds kommun." in html
+    assert 'id="id_tenant"' not in html and 'id="filter_tenant"' not in html
+
+
+def test_upload_offers_only_agreements_the_person_may_deliver_under(
+    client: Client, home: Path, tmp_path: Path
+) -> None:
+    creator = RecordsCreator.objects.create(tenant_id="lund", code="ks", name="Kommunstyrelsen")
+    named = SubmissionAgreement.objects.create(
+        tenant_id="lund", code="ks-diarium", name="KS diarium", records_creator=creator,
+        specifications=["eark2"],
+    )  # fmt: skip
+    named.depositors.add(client.user)
+    SubmissionAgreement.objects.create(
+        tenant_id="lund", code="bn-bygglov", name="BN bygglov", records_creator=creator,
+        specifications=["eark2"],
+    )  # fmt: skip
+    html = client.get("/staff/ingests/").content.decode()
+    assert '<option value="ks-diarium">KS diarium (ks-diarium)</option>' in html
+    assert 'value="manuell-leverans" selected' in html
+    assert "bn-bygglov" not in html
+
+    zipped = archive(build_broken_sip(tmp_path / "src"), tmp_path / "paket.zip")
+    response = _upload(client, zipped, agreement="bn-bygglov")
+    assert response.status_code == 400 and 'href="#id_agreement"' in response.content.decode()
+    assert _upload(client, zipped, agreement="ks-diarium").status_code == 302
+    assert Ingest.objects.get().agreement == "ks-diarium"
 
 
 def test_upload_without_csrf_token_is_refused(home: Path, tmp_path: Path) -> None:
     zipped = archive(build_broken_sip(tmp_path / "src"), tmp_path / "paket.zip")
-    client = Client(enforce_csrf_checks=True)
+    client = log_in(Client(enforce_csrf_checks=True), _archivist(), "lund")
     assert _upload(client, zipped).status_code == 403
     assert not Ingest.objects.exists()
 

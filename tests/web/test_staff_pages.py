@@ -1,4 +1,7 @@
-"""The staff pages through Django's test client: list, upload, report, CSRF, language."""
+"""The staff pages through Django's test client: list, upload, report, CSRF, language.
+
+``client`` is Lund's archivist (logged in, acting in Lund) unless a test says otherwise.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +14,14 @@ from django.test import Client
 from samarkiv.ingest.choices import ValidationSource
 from samarkiv.ingest.demo import load_demo_data
 from samarkiv.ingest.models import ValidationRun
+from tests.factories import log_in, staff_user
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def client(staff_client) -> Client:
+    return staff_client("archivist", "lund")
 
 
 def _upload(client: Client, path: Path, spec: str = "auto", **extra):
@@ -20,10 +29,16 @@ def _upload(client: Client, path: Path, spec: str = "auto", **extra):
         return client.post("/staff/", {"package": fh, "specification": spec}, **extra)
 
 
-def test_root_redirects_to_the_staff_page(client: Client) -> None:
-    response = client.get("/")
+def test_root_redirects_to_the_staff_page() -> None:
+    response = Client().get("/")
     assert response.status_code == 302
     assert response["Location"] == "/staff/"
+
+
+def test_staff_page_sends_anonymous_visitors_to_the_login() -> None:
+    response = Client().get("/staff/")
+    assert response.status_code == 302
+    assert response["Location"] == "/staff/login/?next=/staff/"
 
 
 def test_staff_page_renders_in_swedish_with_an_accessible_upload_form(client: Client) -> None:
@@ -56,6 +71,7 @@ def test_upload_of_a_valid_zip_records_a_web_run_and_shows_its_report(
     assert run.specification == "csip-2.2"
     assert run.error_count == 0
     assert run.report["package"] == "leverans.zip"
+    assert (run.tenant_id, run.created_by) == ("lund", client.user)
 
     page = client.get(response["Location"]).content.decode()
     assert "Valideringsrapport: leverans.zip" in page
@@ -135,15 +151,19 @@ def test_uploads_leave_no_temp_files_behind(client: Client, valid_zip: Path, set
     assert list(Path(settings.SAMARKIV_TMP_DIR).glob("upload-*")) == []
 
 
+def _csrf_client() -> Client:
+    return log_in(Client(enforce_csrf_checks=True), staff_user("archivist", "lund"), "lund")
+
+
 def test_post_without_csrf_token_is_refused(valid_zip: Path) -> None:
-    client = Client(enforce_csrf_checks=True)
+    client = _csrf_client()
     response = _upload(client, valid_zip)
     assert response.status_code == 403
     assert not ValidationRun.objects.exists()
 
 
 def test_post_with_the_pages_csrf_token_is_accepted(valid_zip: Path) -> None:
-    client = Client(enforce_csrf_checks=True)
+    client = _csrf_client()
     html = client.get("/staff/").content.decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
     with valid_zip.open("rb") as fh:
@@ -176,8 +196,8 @@ def test_report_page_in_english_translates_sections_and_severities(
     assert ">Error</span>" in page
 
 
-def test_healthz_answers_ok_json(client: Client) -> None:
-    response = client.get("/healthz")
+def test_healthz_answers_ok_json() -> None:
+    response = Client().get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"ok": True}
 

@@ -22,18 +22,26 @@ def _setup() -> None:
 def ingest_command(
     path: Path, tenant: str, agreement: str, new_version: bool, as_json: bool
 ) -> int:
-    """Exit 0 when preserved (or already preserved), 1 when rejected or failed, 2 on usage.
+    """Exit 0 when preserved (or already preserved), 1 when rejected or failed, 2 on usage
+    (an unknown tenant or agreement); an agreement that has ended is a rejection (1).
 
     With --json, stdout is always exactly one JSON object (the receipt, or the error), so
     a deliverer's script can parse it whatever happened; details of an unexpected
     failure go to stderr, where an operator finds them.
     """
     _setup()
+    from samarkiv.accounts.scope import operator_scope
     from samarkiv.ingest.pipeline import IngestRequest, ingest
     from samarkiv.ingest.progress import RichProgress
 
     progress = RichProgress() if sys.stderr.isatty() and not as_json else None
-    request = IngestRequest(path, tenant, agreement=agreement, new_version=new_version)
+    request = IngestRequest(
+        path,
+        tenant,
+        agreement=agreement,
+        new_version=new_version,
+        actor=operator_scope().actor,
+    )
     try:
         receipt = ingest(request, progress=progress)
     except SamarkivError as error:

@@ -1,4 +1,7 @@
-"""The copies a tenant's storage policy asks for, written right after the primary one.
+"""The copies a storage policy asks for, written right after the primary one.
+
+The policy is the submission agreement's when it names one, else the tenant's; the AIP
+row remembers its agreement, so later replication and audits find the same policy.
 
 An AIP whose policy names several locations is catalogued as INCOMPLETE and becomes
 PRESERVED only when every copy has been written and verified. A copy that cannot be
@@ -14,9 +17,10 @@ import time
 from django.db import transaction
 
 from samarkiv.crashpoints import crash_point
+from samarkiv.delivery.agreements import policy_for_aip
 from samarkiv.ingest.receipt import StoredCopyReceipt
 from samarkiv.packages.model import EventOutcome, EventType
-from samarkiv.preservation import locations, replication
+from samarkiv.preservation import replication
 from samarkiv.preservation.choices import AipState
 from samarkiv.preservation.models import Aip, StoredCopy
 
@@ -25,17 +29,21 @@ log = logging.getLogger(__name__)
 ATTEMPTS = 3
 
 
-def policy(tenant_code: str) -> tuple[str, ...]:
-    return locations.storage_config().policy_for(tenant_code)
+def policy(tenant_code: str, agreement_code: str = "") -> tuple[str, ...]:
+    """Location names an AIP must be stored in, the primary first."""
+    return policy_for_aip(tenant_code, agreement_code)
 
 
-def initial_state(tenant_code: str) -> AipState:
-    return AipState.INCOMPLETE if len(policy(tenant_code)) > 1 else AipState.PRESERVED
+def initial_state(names: tuple[str, ...]) -> AipState:
+    return AipState.INCOMPLETE if len(names) > 1 else AipState.PRESERVED
 
 
-def write_other_copies(aip: Aip) -> list[str]:
-    """Replicate to every further policy location; returns the failures (empty = done)."""
-    names = policy(aip.tenant_id)
+def write_other_copies(aip: Aip, names: tuple[str, ...] | None = None) -> list[str]:
+    """Replicate to every further policy location; returns the failures (empty = done).
+
+    ``names`` is the policy the ingest stored under; without it, the AIP's own.
+    """
+    names = names or policy(aip.tenant_id, aip.agreement)
     failures = []
     for target in names[1:]:
         error = _replicate_with_retries(aip.id, names[0], target)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
@@ -16,7 +17,9 @@ class ValidationRun(models.Model):
     """One validation of one package, with its full report kept as JSON.
 
     The counts are stored beside the report so that lists can show and sort them
-    without reading every report.
+    without reading every report. A report lists the package's file paths, so it
+    belongs to the tenant it was made in and to the person who uploaded the package:
+    runs made before tenancy (and demo runs) may lack the uploader.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -29,6 +32,22 @@ class ValidationRun(models.Model):
     info_count = models.PositiveIntegerField(_("upplysningar"), default=0)
     report = models.JSONField(_("rapport"), encoder=DjangoJSONEncoder)
     source = models.CharField(_("källa"), max_length=8, choices=ValidationSource.choices)
+    tenant = models.ForeignKey(
+        "catalog.Tenant",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="validation_runs",
+        verbose_name=_("kommun"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uppladdad av"),
+    )
 
     class Meta:
         ordering = ["-created_at"]

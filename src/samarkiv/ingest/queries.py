@@ -1,49 +1,87 @@
-"""Read-side querysets for the staff pages: ingests, AIPs and what hangs off them.
+"""Read-side querysets for the staff pages: validations, ingests, AIPs and what hangs off them.
 
-Why one module: every page reads the catalogue through these functions, so when tenancy
-and roles arrive the narrowing to what a person may see is added once, in ``_visible``,
-instead of in every view. Views stay declarative: parse the request, call one of these,
-render.
+Why one module: every page reads the catalogue through these functions, and each takes
+the acting Scope, so the narrowing to what a person may see happens here, once, and the
+API or a search page calling the same functions inherits it. Lists need
+VIEW_DELIVERIES in the acting tenant; anything that shows content (file names,
+validation reports, receipts, events) needs VIEW_CONTENT. Views stay declarative: parse
+the request, call one of these, render.
 """
 
 from __future__ import annotations
 
 import dataclasses
 
-from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
+from samarkiv.accounts.roles import Permission
+from samarkiv.accounts.scope import Scope
 from samarkiv.catalog.models import Tenant
-from samarkiv.ingest.models import Ingest
+from samarkiv.errors import NotFoundError
+from samarkiv.ingest.models import Ingest, ValidationRun
 from samarkiv.ingest.receipt import Receipt, StoredCopyReceipt
 from samarkiv.preservation.models import Aip, AipFile, PreservationEvent, StoredCopy
 
+P = Permission
 
-def _visible(queryset: QuerySet, tenant_field: str = "tenant") -> QuerySet:
-    """Rows of the tenants the viewer may see: all of them until roles exist.
 
-    ``tenant_field`` is the lookup from the queryset's model to its Tenant, so the one
-    rule can later narrow ingests, AIPs, files and events alike.
+def tenants(scope: Scope) -> QuerySet[Tenant]:
+    """The tenants whose deliveries the scope may list: its acting tenant (or all, CLI)."""
+    return scope.visible(Tenant.objects.all(), "pk", P.VIEW_DELIVERIES)
+
+
+# --------------------------------------------------------------------------- validations
+
+
+def _own_runs(scope: Scope, queryset: QuerySet[ValidationRun]) -> QuerySet[ValidationRun]:
+    """Runs the scope's user made in the acting tenant (they uploaded the package)."""
+    if scope.all_tenants:
+        return queryset
+    if scope.user_id is None or scope.tenant is None or not scope.can(P.VALIDATE):
+        return queryset.none()
+    return queryset.filter(tenant_id=scope.tenant, created_by_id=scope.user_id)
+
+
+def _runs(scope: Scope, permission: Permission) -> QuerySet[ValidationRun]:
+    """The tenant's runs with ``permission``, plus the user's own runs; nothing else.
+
+    Why own runs: host IT archivists validate packages for the members but have no
+    content access; the report of a package they uploaded shows them nothing new.
     """
-    return queryset
+    base = ValidationRun.objects.select_related("tenant")
+    tenant_runs = scope.visible(base, "tenant", permission)
+    own = _own_runs(scope, base)
+    return base.filter(Q(pk__in=tenant_runs.values("pk")) | Q(pk__in=own.values("pk")))
 
 
-def tenants() -> QuerySet[Tenant]:
-    """Tenants for filters and the upload form, host first, then by name."""
-    return _visible(Tenant.objects.all(), "pk")
+def validation_runs(scope: Scope) -> QuerySet[ValidationRun]:
+    """Runs for the list, newest first, without their (large) reports."""
+    return _runs(scope, P.VIEW_DELIVERIES).defer("report").order_by("-created_at")
 
 
-def ingests(*, tenant: str = "", state: str = "") -> QuerySet[Ingest]:
+def validation_run(scope: Scope, pk) -> ValidationRun:
+    """One run with its report (which lists file paths): content; NotFoundError otherwise."""
+    run = _runs(scope, P.VIEW_CONTENT).filter(pk=pk).first()
+    if run is None:
+        raise NotFoundError("no such validation run")
+    return run
+
+
+# --------------------------------------------------------------------------- ingests
+
+
+def _with_aip_flag(queryset: QuerySet[Ingest]) -> QuerySet[Ingest]:
+    return queryset.annotate(aip_exists=Exists(Aip.objects.filter(pk=OuterRef("aip_id"))))
+
+
+def ingests(scope: Scope, *, tenant: str = "", state: str = "") -> QuerySet[Ingest]:
     """Ingests, newest first, optionally of one tenant and in one state.
 
     The large JSON columns are left out; ``aip_exists`` says whether the AIP the ingest
     names is in the catalogue (a failed ingest may name one that was never stored).
     """
-    queryset = (
-        _visible(Ingest.objects.select_related("tenant"))
-        .defer("validation", "receipt")
-        .annotate(aip_exists=Exists(Aip.objects.filter(pk=OuterRef("aip_id"))))
-        .order_by("-created_at")
-    )
+    visible = scope.visible(Ingest.objects.select_related("tenant"), "tenant", P.VIEW_DELIVERIES)
+    queryset = _with_aip_flag(visible.defer("validation", "receipt")).order_by("-created_at")
     if tenant:
         queryset = queryset.filter(tenant_id=tenant)
     if state:
@@ -51,11 +89,10 @@ def ingests(*, tenant: str = "", state: str = "") -> QuerySet[Ingest]:
     return queryset
 
 
-def ingest_details() -> QuerySet[Ingest]:
-    """Ingests with their validation report and receipt, for the detail page."""
-    return _visible(Ingest.objects.select_related("tenant")).annotate(
-        aip_exists=Exists(Aip.objects.filter(pk=OuterRef("aip_id")))
-    )
+def ingest_detail(scope: Scope, pk) -> Ingest:
+    """One ingest with its validation report and receipt (content), or NotFoundError."""
+    rows = _with_aip_flag(Ingest.objects.select_related("tenant"))
+    return scope.get(rows, "tenant", P.VIEW_CONTENT, pk=pk)
 
 
 def ingest_events(ingest: Ingest) -> QuerySet[PreservationEvent]:
@@ -82,12 +119,23 @@ def receipt_of(ingest: Ingest) -> Receipt | None:
     return Receipt(**fields)
 
 
-def aips(*, tenant: str = "") -> QuerySet[Aip]:
-    """AIPs, newest first, optionally of one tenant."""
-    queryset = _visible(Aip.objects.select_related("tenant")).order_by("-created_at", "pk")
+# --------------------------------------------------------------------------- AIPs
+
+
+def aips(scope: Scope, *, tenant: str = "", state: str = "") -> QuerySet[Aip]:
+    """AIPs, newest first, optionally of one tenant and in one state."""
+    visible = scope.visible(Aip.objects.select_related("tenant"), "tenant", P.VIEW_DELIVERIES)
+    queryset = visible.order_by("-created_at", "pk")
     if tenant:
         queryset = queryset.filter(tenant_id=tenant)
+    if state:
+        queryset = queryset.filter(state=state)
     return queryset
+
+
+def aip_detail(scope: Scope, pk: str) -> Aip:
+    """One AIP for its detail page (file names, events: content), or NotFoundError."""
+    return scope.get(Aip.objects.select_related("tenant"), "tenant", P.VIEW_CONTENT, pk=pk)
 
 
 def aip_files(aip: Aip) -> QuerySet[AipFile]:
@@ -102,9 +150,9 @@ def aip_events(aip: Aip) -> QuerySet[PreservationEvent]:
     return PreservationEvent.objects.filter(aip=aip).order_by("date_time")
 
 
-def aip_ingests(aip: Aip) -> QuerySet[Ingest]:
+def aip_ingests(scope: Scope, aip: Aip) -> QuerySet[Ingest]:
     """The ingests that made or re-delivered this AIP, newest first."""
-    return ingests().filter(aip_id=aip.pk)
+    return ingests(scope).filter(aip_id=aip.pk)
 
 
 def format_summary(aip: Aip) -> list[dict]:

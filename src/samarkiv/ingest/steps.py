@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from samarkiv.crashpoints import crash_point
+from samarkiv.delivery import agreements
 from samarkiv.ingest import copies, placement
 from samarkiv.ingest.choices import IngestState
 from samarkiv.ingest.receipt import Receipt, json_safe
@@ -23,10 +24,11 @@ from samarkiv.packages.model import (
     PremisAgent,
     PremisEvent,
 )
+from samarkiv.packages.namespaces import CSIP, q
 from samarkiv.packages.report import Finding, Level, PackageReport, Severity
 from samarkiv.packages.safexml import XmlProblem, parse_untrusted
 from samarkiv.packages.validation.api import package_root, validate_unpacked
-from samarkiv.preservation import formats, hashing
+from samarkiv.preservation import formats, hashing, locations
 from samarkiv.preservation.models import Aip
 from samarkiv.preservation.registry import (
     CopyInfo,
@@ -159,7 +161,8 @@ def _sip_objid(run) -> str:
     """OBJID of the package METS (under any name the validator accepts), else the folder.
 
     A METS that is not XML has already been reported by the validator, which rejects
-    the SIP; the folder name then stands in, so the ingest ends with that report.
+    the SIP; the folder name then stands in, so the ingest ends with that report. The
+    content information type is read on the way, for the agreement check.
     """
     for name in METS_NAMES:
         mets = run.sip_root / name
@@ -168,8 +171,33 @@ def _sip_objid(run) -> str:
                 root = parse_untrusted(mets).getroot()
             except XmlProblem:
                 return run.sip_root.name
+            run.content_type = (root.get(q(CSIP, "CONTENTINFORMATIONTYPE")) or "").strip()
             return root.get("OBJID") or run.sip_root.name
     return run.sip_root.name
+
+
+def check_agreement(run, report: PackageReport) -> str:
+    """Hold the valid SIP to its agreement; why it is refused, or "" when it may go on.
+
+    The specification first, then (only when the agreement lists formats) every file's
+    format: that waits for identification, which otherwise runs beside staging, so a
+    refused SIP never reaches storage. The findings join the validation report.
+    """
+    agreement = run.agreement
+    findings = agreements.specification_findings(agreement, report.specification, run.content_type)
+    if not findings and agreement.allowed_formats:
+        run.files = identify(run)
+        findings = agreements.format_findings(
+            agreement, ((f.path, f.puid, f.format_name) for f in run.files)
+        )
+    if not findings:
+        return ""
+    report.findings.extend(findings)
+    run.row.validation = json_safe(report.to_dict())
+    run.row.save(update_fields=["validation"])
+    rule = findings[0].rule_id
+    what = "specification is" if rule == agreements.RULE_SPECIFICATION else "file formats are"
+    return f"the SIP's {what} not allowed by submission agreement '{agreement.code}'"
 
 
 def find_existing(run) -> Aip | None:
@@ -243,7 +271,7 @@ def build_and_store(run, existing: Aip | None) -> StoredVersion:
     aip_id = existing.id if existing else aipmod.aip_id_for(run.tenant.code, run.row.sip_objid)
     run.row.aip_id = aip_id
     run.row.save(update_fields=["aip_id"])
-    location = placement.primary_location(run.tenant.code)
+    location = locations.location(run.policy[0])
     run.location_name = location.name
     history = _history(location, aip_id) if existing else None
     created = timezone.now()  # one instant: METS CREATEDATE and the catalogue row agree
@@ -255,7 +283,7 @@ def build_and_store(run, existing: Aip | None) -> StoredVersion:
         )
         crash_point("ingest:placed")
         run.advance(IngestState.IDENTIFYING)
-        files = identify(run)
+        files = run.files if run.files is not None else identify(run)
         run.advance(IngestState.BUILDING)
         run.log.add(EventType.INGESTION_END, EventOutcome.SUCCESS, f"AIP {aip_id} built")
         events, agents = _provenance(run, history)
@@ -270,6 +298,7 @@ def build_and_store(run, existing: Aip | None) -> StoredVersion:
             agents=agents,
             created=created,
             submission_dir_name=run.sip_root.name,
+            agreement=run.agreement.code,
         )
         crash_point("ingest:built")
         run.advance(IngestState.STORING)
@@ -321,8 +350,9 @@ def catalogue(run, stored: StoredVersion) -> Aip:
         copies=[copy],
         ingest_id=run.row.id,
     )
-    aip.state = copies.initial_state(run.tenant.code)
-    aip.save(update_fields=["state"])
+    aip.state = copies.initial_state(run.policy)
+    aip.agreement = run.agreement.code
+    aip.save(update_fields=["state", "agreement"])
     return aip
 
 

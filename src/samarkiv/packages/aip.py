@@ -25,7 +25,6 @@ The municipality that owns the AIP is the metsHdr agent ``ROLE="IPOWNER"``; its 
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import os
 import re
@@ -40,9 +39,9 @@ from lxml import etree
 import samarkiv
 from samarkiv.packages.aip_descriptive import DescriptiveCopy, carry_descriptive_metadata
 from samarkiv.packages.atomic import atomic_open, atomic_write_bytes
-from samarkiv.packages.model import AipSummary, FileRecord, PremisAgent, PremisEvent, TenantRef
+from samarkiv.packages.model import FileRecord, PremisAgent, PremisEvent, TenantRef
 from samarkiv.packages.namespaces import CSIP, METS, XLINK, XSI, q
-from samarkiv.packages.premis import iter_children, read_premis, write_premis
+from samarkiv.packages.premis import iter_children, write_premis
 from samarkiv.packages.validation.catalogue import iana_media_types, vocabulary
 
 # AIPM2: the profile's own URI (its text and <URI> say "earkdip", sic).
@@ -54,6 +53,7 @@ SCHEMA_FILES = ("mets.xsd", "xlink.xsd", "DILCISExtensionMETS.xsd", "premis-v3-0
 TENANT_NOTE_PREFIX = "samarkiv-tenant:"
 ORG_NUMBER_PREFIX = "ORG:"
 SIP_OBJID_TYPE = "SIPOBJID"
+AGREEMENT_TYPE = "SUBMISSIONAGREEMENT"  # CSIP altRecordID type vocabulary
 SOFTWARE_NAME = "samarkiv"
 # Fixed forever: changing it would give every re-ingested SIP a new AIP identifier.
 AIP_ID_NAMESPACE = uuid.UUID("30fb074d-e5da-49a3-b794-e9be9ccfad80")
@@ -130,6 +130,7 @@ def build_aip(
     agents: list[PremisAgent],
     created: datetime,
     submission_dir_name: str,
+    agreement: str = "",
 ) -> list[FileRecord]:
     """Write the AIP metadata around a SIP already copied to ``submission/<name>/``.
 
@@ -159,6 +160,7 @@ def build_aip(
         tenant=tenant,
         sip_objid=sip_objid,
         sip_label=sip_label,
+        agreement=agreement,
         created=created.isoformat(),
         type_attrs=_content_type_attrs(sip_mets),
         premis=premis,
@@ -333,6 +335,7 @@ class _MetsFacts:
     tenant: TenantRef
     sip_objid: str
     sip_label: str
+    agreement: str
     created: str
     type_attrs: dict[str, str]
     premis: FileRecord
@@ -422,6 +425,8 @@ def _write_header(xf, facts: _MetsFacts) -> None:
                 _leaf(xf, "note", code_note, f"{ORG_NUMBER_PREFIX}{facts.tenant.org_number}")
         xf.write("\n")
         _leaf(xf, "altRecordID", {"TYPE": SIP_OBJID_TYPE}, facts.sip_objid)
+        if facts.agreement:  # CSIP's own type: the catalogue can be rebuilt with it
+            _leaf(xf, "altRecordID", {"TYPE": AGREEMENT_TYPE}, facts.agreement)
     xf.write("\n")
 
 
@@ -510,89 +515,7 @@ def _write_struct_map(xf, facts: _MetsFacts) -> None:
     xf.write("\n")
 
 
-# --------------------------------------------------------------------------- reading
+# Reading lives in aip_reader; re-exported here for callers of the one AIP module.
+from samarkiv.packages.aip_reader import read_aip_summary  # noqa: E402
 
-
-def read_aip_summary(aip_dir: Path) -> AipSummary:
-    """What the catalogue needs, read back from an AIP's METS and PREMIS alone.
-
-    Paths come back as PREMIS records them: relative to the AIP root, i.e.
-    ``submission/<sip folder>/<path in the SIP>`` for the submitted files (and for the
-    events' file objects). The METS is read only up to its amdSec, the PREMIS file is
-    streamed. Raises ``XmlProblem`` for unreadable XML, ValueError for a METS that
-    lacks what samarkiv writes (owner tenant, PREMIS reference).
-    """
-    aip_dir = Path(aip_dir)
-    root_attrs, hdr, premis_href = _read_mets_head(aip_dir / "METS.xml")
-    if hdr is None or not premis_href:
-        raise ValueError(f"{aip_dir}/METS.xml has no metsHdr or no PREMIS reference (AIPM5)")
-    files, events, agents = read_premis(_inside(aip_dir, premis_href))
-    return AipSummary(
-        aip_id=root_attrs.get("OBJID", ""),
-        tenant_code=_read_tenant_code(hdr),
-        sip_objid=_read_alt_id(hdr, SIP_OBJID_TYPE),
-        label=root_attrs.get("LABEL", ""),
-        created=_parse_datetime(hdr.get("CREATEDATE")),
-        files=files,
-        events=events,
-        agents=agents,
-    )
-
-
-def _read_mets_head(path: Path) -> tuple[dict[str, str], etree._Element | None, str]:
-    """Root attributes, a copy of metsHdr and the PREMIS href; stops before the fileSec."""
-    root_attrs: dict[str, str] = {}
-    hdr: etree._Element | None = None
-    skip = {q(METS, "dmdSec"), q(METS, "fileSec")}
-    for child in iter_children(path, q(METS, "mets"), skip=skip):
-        root_attrs = dict(child.getparent().attrib)
-        if child.tag == q(METS, "metsHdr") and hdr is None:
-            hdr = copy.deepcopy(child)  # the streamed original is freed
-        elif child.tag == q(METS, "amdSec"):
-            href = _premis_href(child)
-            if href:
-                return root_attrs, hdr, href
-        elif child.tag == q(METS, "structMap"):
-            break
-    return root_attrs, hdr, ""
-
-
-def _read_tenant_code(hdr: etree._Element) -> str:
-    for agent in hdr.iterfind(q(METS, "agent")):
-        if agent.get("ROLE") != "IPOWNER":
-            continue
-        for note in agent.iterfind(q(METS, "note")):
-            text = (note.text or "").strip()
-            if text.startswith(TENANT_NOTE_PREFIX):
-                return text[len(TENANT_NOTE_PREFIX) :]
-    raise ValueError("the AIP METS names no IPOWNER agent with a samarkiv-tenant note")
-
-
-def _read_alt_id(hdr: etree._Element, kind: str) -> str:
-    for alt in hdr.iterfind(q(METS, "altRecordID")):
-        if alt.get("TYPE") == kind:
-            return (alt.text or "").strip()
-    return ""
-
-
-def _parse_datetime(value: str | None) -> datetime | None:
-    try:
-        return datetime.fromisoformat(value.strip()) if value else None
-    except ValueError:
-        return None
-
-
-def _inside(aip_dir: Path, href: str) -> Path:
-    """An href of the AIP METS as a path that cannot leave the AIP folder."""
-    rel = href.strip().removeprefix("./")
-    if not _safe_relpath(rel):
-        raise ValueError(f"reference {href!r} points outside the AIP")
-    return aip_dir / rel
-
-
-def _premis_href(amd: etree._Element) -> str:
-    """AIPM5/AIPM6: the digiprovMD/mdRef of type PREMIS."""
-    for ref in amd.iterfind(f"{q(METS, 'digiprovMD')}/{q(METS, 'mdRef')}"):
-        if ref.get("MDTYPE") == "PREMIS" and ref.get(q(XLINK, "href")):
-            return ref.get(q(XLINK, "href"))
-    return ""
+__all__ = ["build_aip", "read_aip_summary"]

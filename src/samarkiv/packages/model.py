@@ -93,3 +93,4 @@ class AipSummary:
     files: list[FileRecord] = field(default_factory=list)
     events: list[PremisEvent] = field(default_factory=list)
     agents: list[PremisAgent] = field(default_factory=list)
+    agreement: str = ""  # the submission agreement's code (altRecordID SUBMISSIONAGREEMENT)

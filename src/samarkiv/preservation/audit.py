@@ -30,12 +30,13 @@ from django.utils import timezone
 
 from samarkiv.catalog.models import Tenant
 from samarkiv.catalog.tenants import get_tenant
+from samarkiv.delivery.agreements import agreement_policies
 from samarkiv.errors import UsageError
 from samarkiv.ingest.locking import exclusive_lock
 from samarkiv.preservation.audit_copy import CopyResult, audit_copy
 from samarkiv.preservation.choices import AipState, AuditState, FindingState
 from samarkiv.preservation.locations import location as open_location
-from samarkiv.preservation.locations import storage_config
+from samarkiv.preservation.locations import policy_of, storage_config
 from samarkiv.preservation.models import Aip, AuditRun
 from samarkiv.storage.config import StorageConfig
 from samarkiv.storage.location import StorageError, StorageLocation
@@ -124,7 +125,15 @@ def in_scope(name: str, tenant: Tenant | None, config: StorageConfig) -> list[st
         for code in Tenant.objects.values_list("code", flat=True)
         if name in config.policy_for(code)
     ]
-    query = Aip.objects.filter(Q(copies__location=name) | Q(tenant_id__in=codes))
+    own = agreement_policies()  # AIPs under these follow their agreement's policy
+    under_own = Q(pk__in=[])
+    required = Q(pk__in=[])
+    for (code, agreement), names in own.items():
+        under_own |= Q(tenant_id=code, agreement=agreement)
+        if name in names:
+            required |= Q(tenant_id=code, agreement=agreement)
+    by_tenant = Q(tenant_id__in=codes) & ~under_own
+    query = Aip.objects.filter(Q(copies__location=name) | by_tenant | required)
     if tenant is not None:
         query = query.filter(tenant=tenant)
     return sorted(set(query.values_list("id", flat=True)))
@@ -162,7 +171,7 @@ def _audit_location(
 def _sources(aip: Aip, target: str, config: StorageConfig) -> list[StorageLocation]:
     """Other locations that may hold healthy bytes: recorded copies first, then policy."""
     names = list(dict.fromkeys(aip.copies.values_list("location", flat=True)))
-    names += [n for n in config.policy_for(aip.tenant_id) if n not in names]
+    names += [n for n in policy_of(aip) if n not in names]
     opened = []
     for name in names:
         if name == target or name not in config.locations:
@@ -204,7 +213,7 @@ def _restore_healed(tally: _Tally, config: StorageConfig) -> None:
     clean = list(tally.clean)
     for aip in Aip.objects.filter(state=AipState.DAMAGED, id__in=clean).exclude(id__in=tally.dirty):
         needed = set(aip.copies.values_list("location", flat=True))
-        needed |= set(config.policy_for(aip.tenant_id))
+        needed |= set(policy_of(aip))
         if needed <= tally.clean[aip.id]:
             Aip.objects.filter(id=aip.id).update(state=AipState.PRESERVED)
             log.warning("AIP %s verified intact in %s: no longer damaged", aip.id, sorted(needed))
@@ -212,7 +221,7 @@ def _restore_healed(tally: _Tally, config: StorageConfig) -> None:
         id__in=tally.dirty
     ):
         have = set(aip.copies.filter(version=aip.version).values_list("location", flat=True))
-        if set(config.policy_for(aip.tenant_id)) <= have:
+        if set(policy_of(aip)) <= have:
             Aip.objects.filter(id=aip.id).update(state=AipState.PRESERVED)
             log.info("AIP %s now has every copy its policy requires", aip.id)
 

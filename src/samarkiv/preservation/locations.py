@@ -36,6 +36,13 @@ def all_locations() -> list[StorageLocation]:
     return [location(name) for name in storage_config().locations]
 
 
+def policy_of(aip) -> tuple[str, ...]:
+    """The locations an AIP must have copies in: its agreement's policy, else its tenant's."""
+    from samarkiv.delivery.agreements import policy_for_aip
+
+    return policy_for_aip(aip.tenant_id, getattr(aip, "agreement", ""))
+
+
 def locations_for_tenant(tenant_code: str) -> list[StorageLocation]:
     """The tenant's policy, primary location first."""
     return [location(name) for name in storage_config().policy_for(tenant_code)]

@@ -31,6 +31,11 @@ class Aip(models.Model):
     file_count = models.PositiveIntegerField(_("filer"), default=0)
     bytes = models.PositiveBigIntegerField(_("byte"), default=0)
     created_at = models.DateTimeField(_("skapad"), db_index=True)
+    # The submission agreement's code: its storage policy is the one replication and
+    # audits hold the AIP to ("" = the tenant's policy, as for AIPs from before).
+    agreement = models.CharField(
+        _("leveransöverenskommelse"), max_length=64, blank=True, default=""
+    )
 
     class Meta:
         ordering = ["-created_at"]

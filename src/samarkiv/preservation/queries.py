@@ -4,7 +4,11 @@ Why here and not in the views: the dashboard's figures are a handful of aggregat
 over the catalogue (StoredCopy, Aip, AuditRun, AuditFinding) combined with the storage
 configuration (which locations exist, which tenant's policy names which). Keeping them
 in one module keeps the views declarative and lets the CLI or an API reuse them.
-Every query starts from ``_visible`` rows, the same narrowing as the other staff pages.
+
+Every dashboard query takes the acting Scope and starts from the rows it may see with
+OPERATE_STORAGE: a platform-wide permission (the storage holds every tenant's AIPs), so
+the figures are platform-wide too, and they carry no content: counts, sizes, AIP ids and
+states, never file names or package titles (the dashboard's templates keep to that).
 
 "A copy" below means a verified StoredCopy of the AIP's *current* version: an older
 version alone in a location does not make the AIP preserved there.
@@ -19,12 +23,13 @@ from datetime import date
 from django.db.models import Case, Count, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import TruncDate
 
+from samarkiv.accounts.roles import Permission
+from samarkiv.accounts.scope import Scope
 from samarkiv.catalog.models import Tenant
-from samarkiv.ingest.queries import _visible  # one narrowing rule for every staff page
 from samarkiv.preservation.choices import AipState, AuditState, FindingState
-from samarkiv.preservation.locations import storage_config
+from samarkiv.preservation.locations import policy_of, storage_config
 from samarkiv.preservation.models import Aip, AuditFinding, AuditRun, StoredCopy
-from samarkiv.storage.config import AuditSchedule, LocationSpec, StorageConfig
+from samarkiv.storage.config import AuditSchedule, LocationSpec
 
 ALERT_LIMIT = 100
 REPAIR_LIMIT = 20
@@ -118,32 +123,39 @@ class CopyStatus:
 # --------------------------------------------------------------------------- basics
 
 
-def visible_aips() -> QuerySet[Aip]:
-    return _visible(Aip.objects.all())
+def _storage(scope: Scope, queryset: QuerySet, tenant_field: str = "tenant") -> QuerySet:
+    """The rows the scope may see as storage operator (none without OPERATE_STORAGE)."""
+    return scope.visible(queryset, tenant_field, Permission.OPERATE_STORAGE)
 
 
-def current_copies() -> QuerySet[StoredCopy]:
+def visible_aips(scope: Scope) -> QuerySet[Aip]:
+    return _storage(scope, Aip.objects.all())
+
+
+def current_copies(scope: Scope) -> QuerySet[StoredCopy]:
     """Verified copies of each visible AIP's current version: one per AIP and location."""
-    return _visible(StoredCopy.objects.filter(version=F("aip__version")), "aip__tenant")
+    return _storage(scope, StoredCopy.objects.filter(version=F("aip__version")), "aip__tenant")
 
 
-def alerts() -> QuerySet[AuditFinding]:
+def alerts(scope: Scope) -> QuerySet[AuditFinding]:
     """Findings nobody has dealt with: not repaired and not acknowledged, newest first."""
     rows = AuditFinding.objects.exclude(state=FindingState.REPAIRED).filter(
         acknowledged_at__isnull=True
     )
-    return _visible(rows, "aip__tenant").select_related("aip", "aip__tenant", "run")
+    return _storage(scope, rows, "aip__tenant").select_related("aip", "aip__tenant", "run")
 
 
-def alert_count() -> int:
-    """For the navigation badge on every page: one COUNT query."""
-    return alerts().count()
+def alert_count(scope: Scope) -> int:
+    """For the navigation badge on every page: one COUNT query (0 without the permission)."""
+    if not scope.can(Permission.OPERATE_STORAGE):
+        return 0
+    return alerts(scope).count()
 
 
-def recent_repairs(limit: int = REPAIR_LIMIT) -> list[AuditFinding]:
+def recent_repairs(scope: Scope, limit: int = REPAIR_LIMIT) -> list[AuditFinding]:
     """The latest findings an audit repaired from another copy (the quiet alerts)."""
     rows = AuditFinding.objects.filter(state=FindingState.REPAIRED)
-    return list(_visible(rows, "aip__tenant").select_related("aip")[:limit])
+    return list(_storage(scope, rows, "aip__tenant").select_related("aip", "aip__tenant")[:limit])
 
 
 def _count_by(rows: QuerySet, key: str) -> dict:
@@ -151,10 +163,10 @@ def _count_by(rows: QuerySet, key: str) -> dict:
     return {row[key]: row["n"] for row in rows.order_by().values(key).annotate(n=Count("pk"))}
 
 
-def state_counts() -> dict[str, int]:
+def state_counts(scope: Scope) -> dict[str, int]:
     """AIPs per state, every state present (0 when none); plus ``total``."""
     counts = {state.value: 0 for state in AipState}
-    counts.update(_count_by(visible_aips(), "state"))
+    counts.update(_count_by(visible_aips(scope), "state"))
     counts["total"] = sum(counts.values())
     return counts
 
@@ -195,28 +207,29 @@ def outcome(run: AuditRun | None, *, location: str = "", tenant: str = "") -> Au
     return AuditOutcome(run, problems, repaired, problems - repaired)
 
 
-def _required(config: StorageConfig) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
+def _required(scope: Scope) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
     """AIPs per tenant, and copies per location and tenant."""
-    per_tenant = _count_by(visible_aips(), "tenant_id")
+    per_tenant = _count_by(visible_aips(scope), "tenant_id")
     have: dict[str, dict[str, int]] = defaultdict(dict)
-    rows = current_copies().order_by().values("location", "aip__tenant_id").annotate(n=Count("pk"))
+    rows = current_copies(scope).order_by().values("location", "aip__tenant_id")
+    rows = rows.annotate(n=Count("pk"))
     for row in rows:
         have[row["location"]][row["aip__tenant_id"]] = row["n"]
     return per_tenant, have
 
 
-def location_summaries() -> list[LocationSummary]:
+def location_summaries(scope: Scope) -> list[LocationSummary]:
     """Every configured location, then any location copies name that is configured no more."""
     config = storage_config()
-    copies = current_copies().order_by()
+    copies = current_copies(scope).order_by()
     held = {
         row["location"]: row
         for row in copies.values("location").annotate(aips=Count("pk"), bytes=Sum("aip__bytes"))
     }
-    versions = _count_by(_visible(StoredCopy.objects.all(), "aip__tenant"), "location")
+    versions = _count_by(_storage(scope, StoredCopy.objects.all(), "aip__tenant"), "location")
     damaged = _count_by(copies.filter(aip__state=AipState.DAMAGED), "location")
-    open_alerts = _count_by(alerts(), "location")
-    per_tenant, have = _required(config)
+    open_alerts = _count_by(alerts(scope), "location")
+    per_tenant, have = _required(scope)
     names = list(config.locations) + sorted(set(held) - set(config.locations))
     summaries = []
     for name in names:
@@ -248,10 +261,10 @@ def location_summaries() -> list[LocationSummary]:
 # --------------------------------------------------------------------------- tenants
 
 
-def tenant_summaries() -> list[TenantSummary]:
+def tenant_summaries(scope: Scope) -> list[TenantSummary]:
     """Every visible tenant (host first), with zeros for those without AIPs."""
     config = storage_config()
-    aips = visible_aips().order_by().values("tenant_id")
+    aips = visible_aips(scope).order_by().values("tenant_id")
     sizes = {
         row["tenant_id"]: row
         for row in aips.annotate(n=Count("pk"), bytes=Sum("bytes")).values(
@@ -262,10 +275,10 @@ def tenant_summaries() -> list[TenantSummary]:
         (row["tenant_id"], row["state"]): row["n"]
         for row in aips.values("tenant_id", "state").annotate(n=Count("pk"))
     }
-    copies = _count_by(current_copies(), "aip__tenant_id")
-    open_alerts = _count_by(alerts(), "aip__tenant_id")
+    copies = _count_by(current_copies(scope), "aip__tenant_id")
+    open_alerts = _count_by(alerts(scope), "aip__tenant_id")
     summaries = []
-    for tenant in _visible(Tenant.objects.all(), "pk"):
+    for tenant in _storage(scope, Tenant.objects.all(), "pk"):
         policy = config.policy_for(tenant.code)
         size = sizes.get(tenant.code) or {}
         count = size.get("n", 0)
@@ -292,24 +305,24 @@ def tenant_summaries() -> list[TenantSummary]:
 # --------------------------------------------------------------------------- AIPs
 
 
-def problem_aips(limit: int = PROBLEM_LIMIT) -> list[ProblemAip]:
+def problem_aips(scope: Scope, limit: int = PROBLEM_LIMIT) -> list[ProblemAip]:
     """DAMAGED AIPs first, then INCOMPLETE ones, oldest first within each state."""
-    config = storage_config()
     damaged_first = Case(When(state=AipState.DAMAGED, then=Value(0)), default=Value(1))
     rows = list(
-        visible_aips()
+        visible_aips(scope)
         .exclude(state=AipState.PRESERVED)
         .select_related("tenant")
         .order_by(damaged_first, "created_at", "pk")[:limit]
     )
     ids = [aip.pk for aip in rows]
     present: dict[str, set[str]] = defaultdict(set)
-    for aip_id, name in current_copies().filter(aip_id__in=ids).values_list("aip_id", "location"):
+    copies = current_copies(scope).filter(aip_id__in=ids)
+    for aip_id, name in copies.values_list("aip_id", "location"):
         present[aip_id].add(name)
-    counts = _count_by(alerts().filter(aip_id__in=ids), "aip_id")
+    counts = _count_by(alerts(scope).filter(aip_id__in=ids), "aip_id")
     result = []
     for aip in rows:
-        policy = config.policy_for(aip.tenant_id)
+        policy = policy_of(aip)
         result.append(
             ProblemAip(
                 aip=aip,
@@ -323,9 +336,14 @@ def problem_aips(limit: int = PROBLEM_LIMIT) -> list[ProblemAip]:
     return result
 
 
+# The AIP functions below take an AIP the caller already obtained through its scope
+# (``ingest.queries.aip_detail``): they read only what hangs off that one AIP.
+
+
 def aip_policy(aip: Aip) -> tuple[str, ...]:
-    """The locations the AIP's tenant's storage policy requires a copy in."""
-    return storage_config().policy_for(aip.tenant_id)
+    """The locations the AIP's storage policy (its agreement's, else its tenant's)
+    requires a copy in."""
+    return policy_of(aip)
 
 
 def aip_storage(aip: Aip) -> list[CopyStatus]:
@@ -350,13 +368,14 @@ def aip_findings(aip: Aip, limit: int = ALERT_LIMIT) -> list[AuditFinding]:
 # --------------------------------------------------------------------------- history
 
 
-def audit_history(limit: int = HISTORY_LIMIT) -> list[AuditRun]:
+def audit_history(scope: Scope, limit: int = HISTORY_LIMIT) -> list[AuditRun]:
     """The latest finished (or failed) audit runs, oldest first, for the chart and table."""
     runs = AuditRun.objects.exclude(state=AuditState.RUNNING).select_related("tenant")
+    runs = _storage(scope, runs)
     return list(reversed(runs.order_by("-started_at", "-pk")[:limit]))
 
 
-def storage_growth() -> list[GrowthPoint]:
+def storage_growth(scope: Scope) -> list[GrowthPoint]:
     """Per location (configuration order) and day: bytes of AIPs that arrived then.
 
     An approximation with what the catalogue keeps: a copy's ``verified_at`` moves with
@@ -364,7 +383,7 @@ def storage_growth() -> list[GrowthPoint]:
     (ingest writes all policy copies at once), and its size is the current version's.
     """
     rows = (
-        current_copies()
+        current_copies(scope)
         .order_by()
         .annotate(day=TruncDate("aip__created_at"))
         .values("location", "day")

@@ -84,6 +84,7 @@ def register_aip(
         defaults={
             "tenant_id": summary.tenant_code,
             "sip_objid": summary.sip_objid,
+            "agreement": summary.agreement,
             "label": summary.label[:500],
             "fingerprint": fingerprint_value,
             "version": version,

@@ -45,8 +45,23 @@ def demo() -> int:
     for delivery, receipt in load_demo_deliveries():
         print(delivery_line(delivery.path.name, receipt))
         failed += not receipt.ok
+    print_demo_users()
     print(f"Demo data loaded into {settings.SAMARKIV_HOME}")
     return 1 if failed else 0
+
+
+def print_demo_users() -> None:
+    """Create the demo accounts; print new passwords once, else where they are."""
+    from samarkiv.accounts.demo import credentials_path, load_demo_users
+
+    users = load_demo_users()
+    fresh = [(demo, password) for demo, password, changed in users if changed]
+    if fresh:
+        print("Demo accounts (user name, password; printed once):")
+        for demo, password in fresh:
+            roles = ", ".join(f"{role.value}@{tenant}" for tenant, role in demo.roles)
+            print(f"  {demo.username}  {password}  ({roles})")
+    print(f"Demo logins are in {credentials_path()} (log in at /staff/login/)")
 
 
 def delivery_line(name: str, receipt) -> str:

@@ -8,10 +8,10 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from samarkiv.errors import UsageError
-from samarkiv.ingest import queries
 from samarkiv.ingest.choices import IngestState
 from samarkiv.ingest.uploads import container_suffix
 from samarkiv.packages import validation
+from samarkiv.preservation.choices import AipState
 
 SPEC_LABELS = {
     "auto": _("Automatiskt (läses av från paketet)"),
@@ -28,16 +28,12 @@ def spec_choices() -> list[tuple[str, str]]:
     return [(spec, SPEC_LABELS.get(spec, spec)) for spec in validation.SPECIFICATIONS]
 
 
-def tenant_choices() -> list[tuple[str, str]]:
-    return [(t.code, t.name) for t in queries.tenants()]
-
-
-def any_tenant_choices() -> list[tuple[str, str]]:
-    return [("", _("Alla kommuner")), *tenant_choices()]
-
-
 def any_state_choices() -> list[tuple[str, str]]:
     return [("", _("Alla statusar")), *IngestState.choices]
+
+
+def any_aip_state_choices() -> list[tuple[str, str]]:
+    return [("", _("Alla statusar")), *AipState.choices]
 
 
 def package_field() -> forms.FileField:
@@ -75,31 +71,65 @@ class UploadForm(PackageUploadForm):
     specification = forms.ChoiceField(label=_("Specifikation"), choices=spec_choices)
 
 
-class IngestUploadForm(PackageUploadForm):
-    """Ingest a package for one tenant: the delivery becomes an AIP when it is valid."""
+class AgreementChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.name} ({obj.code})"
 
-    tenant = forms.ChoiceField(label=_("Kommun"), choices=tenant_choices)
-    agreement = forms.CharField(
-        label=_("Leveransöverenskommelse (valfritt)"),
-        help_text=_("Beteckningen på överenskommelsen, till exempel LÖ 2024:3."),
-        max_length=255,
-        required=False,
+
+class IngestUploadForm(PackageUploadForm):
+    """Ingest a package for the acting tenant: the delivery becomes an AIP when valid.
+
+    No tenant field: a person delivers for the tenant they act in (the switcher in the
+    header changes it), never for one they merely name in a form; and only under an
+    agreement in force that lets them deliver (the tenant's manual one, or one that
+    names them as depositor).
+    """
+
+    agreement = AgreementChoiceField(
+        label=_("Leveransöverenskommelse"),
+        queryset=None,
+        to_field_name="code",
+        empty_label=None,
     )
 
-    field_order = ["tenant", "package", "agreement"]
+    def __init__(self, scope, *args, **kwargs) -> None:
+        from samarkiv.delivery.models import MANUAL_AGREEMENT
+        from samarkiv.delivery.services import deliverable_agreements
+
+        super().__init__(*args, **kwargs)
+        field = self.fields["agreement"]
+        field.queryset = deliverable_agreements(scope).order_by("name")
+        field.initial = MANUAL_AGREEMENT
 
 
 class IngestFilterForm(forms.Form):
-    """The GET filters of the ingest list."""
+    """The GET filter of the ingest list (the tenant is the acting one)."""
 
-    tenant = forms.ChoiceField(label=_("Kommun"), choices=any_tenant_choices, required=False)
     state = forms.ChoiceField(label=_("Status"), choices=any_state_choices, required=False)
 
 
 class AipFilterForm(forms.Form):
-    """The GET filter of the AIP list."""
+    """The GET filter of the AIP list (the tenant is the acting one)."""
 
-    tenant = forms.ChoiceField(label=_("Kommun"), choices=any_tenant_choices, required=False)
+    state = forms.ChoiceField(label=_("Status"), choices=any_aip_state_choices, required=False)
+
+
+class LoginForm(forms.Form):
+    """User name and password; one message for every kind of failure."""
+
+    FAILED = _("Fel användarnamn eller lösenord.")
+    SSO_LABEL = _("Logga in med e-legitimation/kommunens inloggning")
+
+    username = forms.CharField(
+        label=_("Användarnamn"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
+    )
+    password = forms.CharField(
+        label=_("Lösenord"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
 
 
 def filters(form: forms.Form) -> dict[str, str]:

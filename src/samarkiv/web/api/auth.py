@@ -18,7 +18,7 @@ class TokenAuth(HttpBearer):
     """``Authorization: Bearer sa_<prefix>_<secret>``."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Scope | None:
-        # The scope travels as request.auth; request.scope is the ASGI scope under uvicorn.
+        # The scope travels as request.auth (staff sessions: request.acting, see scoping).
         return authenticate_token(token)
 
 
@@ -35,7 +35,7 @@ class StaffSessionAuth(SessionAuth):
     def authenticate(self, request: HttpRequest, key: str | None) -> Scope | None:
         if not _logged_in(request):
             return None
-        return getattr(request, "scope", None) or ANONYMOUS
+        return getattr(request, "acting", None) or ANONYMOUS
 
 
 def _logged_in(request: HttpRequest) -> bool:

@@ -11,10 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
-from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
 
 from samarkiv.accounts.roles import Permission
 from samarkiv.errors import AccessDeniedError, NotFoundError
@@ -54,9 +53,9 @@ def staff_view_any(*permissions: Permission) -> Callable:
         @wraps(view)
         def gated(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             if not request.user.is_authenticated:
-                return redirect(f"{settings.LOGIN_URL}?next={request.get_full_path()}")
-            if not any(request.scope.can(p) for p in permissions):
-                raise AccessDeniedError(f"{request.scope.actor} may not manage this")
+                return redirect_to_login(request.get_full_path())
+            if not any(request.acting.can(p) for p in permissions):
+                raise AccessDeniedError(f"{request.acting.actor} may not manage this")
             return view(request, *args, **kwargs)
 
         return _translated(gated)

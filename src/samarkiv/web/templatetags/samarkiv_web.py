@@ -96,6 +96,6 @@ def location_kind(value: str) -> str:
 
 
 @register.simple_tag
-def storage_alert_count() -> int:
-    """Open storage alerts, for the badge in the navigation of every page."""
-    return alert_count()
+def storage_alert_count(scope) -> int:
+    """Open storage alerts, for the badge in the navigation (0 for non-operators)."""
+    return alert_count(scope)
