@@ -141,6 +141,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.staticfiles",
     "samarkiv.catalog",
+    "samarkiv.catalog.records",
+    "samarkiv.access.search",
     "samarkiv.accounts",
     "samarkiv.auditlog",
     "samarkiv.delivery",

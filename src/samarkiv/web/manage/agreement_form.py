@@ -7,33 +7,16 @@ service checks again.
 
 from __future__ import annotations
 
-import re
-
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from samarkiv.catalog.models import RecordsCreator
+from samarkiv.delivery.agreements import FIELDS, PUID
 from samarkiv.delivery.choices import Specification
 from samarkiv.delivery.models import SubmissionAgreement
 from samarkiv.preservation.locations import storage_config
 from samarkiv.web.manage.forms import DateInput
-
-PUID = re.compile(r"^(x-)?fmt/\d+$")  # file formats: fmt/… and x-fmt/…
-FIELDS = (
-    "code",
-    "name",
-    "records_creator",
-    "business_system",
-    "information_type",
-    "specifications",
-    "allowed_formats",
-    "storage_policy",
-    "depositors",
-    "valid_from",
-    "valid_until",
-    "active",
-)
 
 
 def policy_choices() -> list[tuple[str, str]]:

@@ -1,0 +1,1 @@
+"""The indexing queue: the search index is a projection, updated asynchronously."""
