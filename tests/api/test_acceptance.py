@@ -12,13 +12,11 @@ import base64
 import hashlib
 import http.client
 import json
-import os
 import socket
 import struct
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -26,11 +24,10 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.api.bigsip import build_big_sip, zip_package
-from tests.pg import free_port
+from tests.servers import run_samarkiv, server_env, serving
 
 pytestmark = [pytest.mark.slow]
 
-SAMARKIV = Path(sys.executable).with_name("samarkiv")
 SIZE = 200 * 1024 * 1024
 CHUNK = 16 * 1024 * 1024
 CUTS = {2: 5 * 1024 * 1024, 7: 11 * 1024 * 1024 + 123}  # chunk index -> bytes sent first
@@ -73,13 +70,6 @@ print(json.dumps({
 """
 
 
-def _env(home: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SAMARKIV_", "DJANGO_"))}
-    env["SAMARKIV_HOME"] = str(home)
-    env["SAMARKIV_LOG_LEVEL"] = "WARNING"
-    return env
-
-
 def _python(env: dict[str, str], code: str, *args: str) -> dict:
     out = subprocess.run(
         [sys.executable, "-c", code, *args], env=env, capture_output=True, text=True
@@ -88,47 +78,16 @@ def _python(env: dict[str, str], code: str, *args: str) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def _wait_until_healthy(base_url: str, server: subprocess.Popen, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"samarkiv serve exited with {server.returncode}")
-        try:
-            with urllib.request.urlopen(f"{base_url}/healthz", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise TimeoutError("samarkiv serve did not answer /healthz")
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     """uvicorn on a free loopback port, its own home, two systems with tokens."""
     home = tmp_path_factory.mktemp("api-home")
-    env = _env(home)
-    migrated = subprocess.run([str(SAMARKIV), "migrate"], env=env, capture_output=True, text=True)
-    assert migrated.returncode == 0, migrated.stderr[-3000:]
+    env = server_env(home, SAMARKIV_LOG_LEVEL="WARNING")
+    run_samarkiv(env, "migrate")
     secrets = _python(env, SETUP)
-    port = free_port()
-    log = (home / "serve.log").open("wb")
-    proc = subprocess.Popen(
-        [str(SAMARKIV), "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        _wait_until_healthy(f"http://127.0.0.1:{port}", proc)
+    with serving(env, timeout=90) as base_url:
+        port = urlsplit(base_url).port
         yield {"port": port, "env": env, "home": home, "secrets": secrets}
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
 
 
 class Client:

@@ -6,43 +6,25 @@ agreement after correcting an error, and checks the audit log's chain.
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from tests.pg import free_port
-from tests.web.test_browser import CHROMIUM, CHROMIUM_ARGS, SAMARKIV, _wait_until_healthy
+from tests.servers import launch_chromium, run_samarkiv, server_env, serving, skip_without_chromium
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 PASSWORD = "Rätt-häst-batteri-häftklammer-7"
 
-if not CHROMIUM.exists() and not os.environ.get("CI"):
-    pytest.skip("needs /usr/bin/chromium (apt-get install chromium)", allow_module_level=True)
-
-
-def _run(env: dict, *args: str, stdin: str | None = None) -> None:
-    subprocess.run(
-        [str(SAMARKIV), *args],
-        env=env,
-        input=stdin,
-        text=True,
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
+skip_without_chromium()
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """An empty archive with one archivist in Bjuv, served by uvicorn on loopback."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SAMARKIV_", "DJANGO_"))}
-    env["SAMARKIV_HOME"] = str(tmp_path_factory.mktemp("manage-browser-home"))
-    _run(env, "migrate")
-    _run(
+    env = server_env(tmp_path_factory.mktemp("manage-browser-home"))
+    run_samarkiv(env, "migrate")
+    run_samarkiv(
         env,
         "users",
         "create",
@@ -54,26 +36,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "--password-stdin",
         stdin=PASSWORD + "\n",
     )
-    port = free_port()
-    log = (Path(env["SAMARKIV_HOME"]) / "serve.log").open("wb")
-    proc = subprocess.Popen(
-        [str(SAMARKIV), "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_healthy(base_url, proc)
+    with serving(env) as base_url:
         yield base_url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
 
 
 @pytest.fixture(scope="module")
@@ -81,9 +45,7 @@ def page(server: str) -> Iterator:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
+        browser = launch_chromium(p)
         context = browser.new_context(locale="sv-SE")
         page = context.new_page()
         page.goto(f"{server}/staff/manage/members/")

@@ -6,49 +6,18 @@ password `samarkiv demo` wrote to ``$SAMARKIV_HOME/demo-credentials.txt``.
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from samarkiv.ingest.demo_packages import archive, build_broken_sip
-from tests.pg import free_port
-
-CHROMIUM = Path("/usr/bin/chromium")
-SAMARKIV = Path(sys.executable).with_name("samarkiv")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from tests.servers import launch_chromium, run_samarkiv, server_env, serving, skip_without_chromium
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-if not CHROMIUM.exists() and not os.environ.get("CI"):
-    pytest.skip("needs /usr/bin/chromium (apt-get install chromium)", allow_module_level=True)
-
-
-def _wait_until_healthy(base_url: str, server: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"samarkiv serve exited with {server.returncode}")
-        try:
-            with urllib.request.urlopen(f"{base_url}/healthz", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise TimeoutError("samarkiv serve did not answer /healthz")
+skip_without_chromium()
 
 
 @pytest.fixture(scope="module")
@@ -66,17 +35,9 @@ def credentials(server: str, home: Path) -> dict[str, str]:
     return {row[0]: row[1] for row in rows}
 
 
-def _env(home: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SAMARKIV_", "DJANGO_"))}
-    env["SAMARKIV_HOME"] = str(home)
-    return env
-
-
 @pytest.fixture(scope="module")
 def demo_output(home: Path) -> str:
-    demo = [str(SAMARKIV), "demo"]
-    done = subprocess.run(demo, env=_env(home), check=True, capture_output=True, timeout=300)
-    return done.stdout.decode()
+    return run_samarkiv(server_env(home), "demo").stdout
 
 
 @pytest.fixture(scope="module")
@@ -88,30 +49,11 @@ def demo_aips(demo_output: str) -> list[str]:
 @pytest.fixture(scope="module")
 def server(home: Path, demo_output: str) -> Iterator[str]:
     """A production server (uvicorn) on a free loopback port, with its own home."""
-    env = _env(home)
+    env = server_env(home)
     assert "Demo logins are in" in demo_output
-    audit = [str(SAMARKIV), "audit", "--json"]  # a fixity audit for the storage dashboard
-    subprocess.run(audit, env=env, check=True, capture_output=True, timeout=300)
-    port = free_port()
-    log = (Path(env["SAMARKIV_HOME"]) / "serve.log").open("wb")
-    proc = subprocess.Popen(
-        [str(SAMARKIV), "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_healthy(base_url, proc)
+    run_samarkiv(env, "audit", "--json")  # a fixity audit for the storage dashboard
+    with serving(env) as base_url:
         yield base_url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
 
 
 @pytest.fixture(scope="module")
@@ -119,9 +61,7 @@ def browser() -> Iterator:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
+        chromium = launch_chromium(p)
         yield chromium
         chromium.close()
 
