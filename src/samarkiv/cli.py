@@ -1,5 +1,5 @@
 """The one command line: ``samarkiv validate|serve|ingest|tenants|audit|worker|rebuild-catalog|
-users|demo|migrate``.
+users|search|index|demo|migrate``.
 
 Start-up is kept lean on purpose: ``validate`` imports only the packages library,
 never the web framework, so a single validation is fast from a shell loop.
@@ -69,6 +69,9 @@ def _parser() -> argparse.ArgumentParser:
     from samarkiv.accounts.commands import add_parsers as users_parsers
 
     users_parsers(sub)
+    from samarkiv.access.commands import add_parsers as search_parsers
+
+    search_parsers(sub)
     sub.add_parser("demo", help="set up the catalogue and load demo data")
     sub.add_parser("migrate", help="create or upgrade the catalogue database")
     return parser
@@ -127,6 +130,10 @@ def main(argv: list[str] | None = None) -> int:
         from samarkiv.auditlog.commands import run as audit_log
 
         return audit_log(args)
+    if args.command in ("search", "index"):
+        from samarkiv.access.commands import run as search_or_index
+
+        return search_or_index(args)
     if args.command == "users":
         from samarkiv.accounts.commands import run as users
 

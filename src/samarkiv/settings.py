@@ -271,3 +271,8 @@ SAMARKIV_UPLOAD_EXPIRY_HOURS = int(_setting("upload_expiry_hours", 7 * 24))
 # them inline, in the request; a deployment with a separate worker may turn the thread off.
 SAMARKIV_DELIVERY_INLINE = _flag("delivery_inline", False)
 SAMARKIV_DELIVERY_THREAD = _flag("delivery_thread", True)
+
+# --- Search (access/search) -----------------------------------------------------------
+# "tantivy": an embedded index under SAMARKIV_HOME/index (default); "postgresql": full-text
+# search in the catalogue database (only when the catalogue is on PostgreSQL).
+SAMARKIV_SEARCH_BACKEND = str(_setting("search_backend", "tantivy"))

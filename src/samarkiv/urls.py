@@ -12,5 +12,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("staff/manage/", include("samarkiv.web.manage.urls")),
+    path("staff/catalog/", include("samarkiv.web.catalog.urls")),
+    path("staff/", include("samarkiv.web.search.urls")),  # staff/search/, staff/records/
     path("staff/", include("samarkiv.web.urls")),
 ]

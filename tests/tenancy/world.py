@@ -21,6 +21,7 @@ from samarkiv.accounts.roles import Role
 from samarkiv.auditlog.chain import append
 from samarkiv.auditlog.choices import AuditAction
 from samarkiv.catalog.models import RecordsCreator
+from samarkiv.catalog.records.models import Record
 from samarkiv.delivery.choices import DeliveryState, UploadState
 from samarkiv.delivery.models import Delivery, SubmissionAgreement, Upload
 from samarkiv.ingest.choices import ValidationSource
@@ -50,6 +51,8 @@ class World:
     other_user: object
     people: dict[str, object] = field(default_factory=dict)  # role value -> user of A/host
     markers: list[str] = field(default_factory=list)
+    record: Record | None = None  # a catalogue record (case) of B, for the search UI
+    catalog: dict[str, object] = field(default_factory=dict)  # B's archival description
 
 
 def _user(username: str, tenant: str, role: Role):
@@ -148,4 +151,63 @@ def build_world(tmp: Path) -> World:
         str(validation.pk),
         token.prefix,
     ]
+    world.record = _tenant_b_record(aip)
+    world.markers.append(str(world.record.pk))
+    world.catalog = _tenant_b_description(creator, aip)  # every name carries MARK
     return world
+
+
+def _tenant_b_description(creator: RecordsCreator, aip: Aip) -> dict[str, object]:
+    """B's creator with a predecessor, archive, series, volume, classification, AIP link."""
+    from samarkiv.catalog.models import (
+        AipDescription,
+        Archive,
+        ClassificationNode,
+        ClassificationScheme,
+        RecordsCreatorRelation,
+        Series,
+        Volume,
+    )
+
+    older = RecordsCreator.objects.create(tenant_id=OTHER, code=f"{MARK}-1", name=f"{MARK} gamla")
+    relation = RecordsCreatorRelation.objects.create(
+        tenant_id=OTHER, source=older, target=creator, kind="merged_into"
+    )
+    archive = Archive.objects.create(
+        tenant_id=OTHER, records_creator=creator, reference_code=f"SE/{MARK}", title=f"{MARK} arkiv"
+    )
+    series = Series.objects.create(
+        tenant_id=OTHER, archive=archive, code="F1", title=f"{MARK} akter"
+    )
+    volume = Volume.objects.create(tenant_id=OTHER, series=series, number=1, title=f"{MARK} volym")
+    scheme = ClassificationScheme.objects.create(
+        tenant_id=OTHER, name=f"{MARK} KLASSA", status="active"
+    )
+    node = ClassificationNode.objects.create(
+        tenant_id=OTHER, scheme=scheme, code="3", title=f"{MARK} klass", level="area"
+    )
+    AipDescription.objects.create(
+        aip=aip, tenant_id=OTHER, records_creator=creator, series=series, classification_node=node
+    )
+    return {
+        "creator": creator,
+        "relation": relation,
+        "archive": archive,
+        "series": series,
+        "volume": volume,
+        "scheme": scheme,
+        "node": node,
+    }
+
+
+def _tenant_b_record(aip: Aip) -> Record:
+    """A case of B in the catalogue, found by search only inside B."""
+    return Record.objects.create(
+        tenant_id=OTHER,
+        aip=aip,
+        kind="case",
+        source_format="other",
+        title=f"{MARK} ärende",
+        registration_number=f"{MARK} 2024/1",
+        parties=[{"name": f"{MARK} person", "personal_id": "19121212-1212"}],
+    )

@@ -80,12 +80,24 @@ def _thread_main() -> None:
     while True:
         _wake.clear()  # before looking: a wake-up during the pass is not lost
         try:
-            run_queued_deliveries(once=True)
+            if run_queued_deliveries(once=True):
+                _index_new_aips()
         except Exception:  # keep the thread alive; the delivery was marked failed
             log.exception("delivery worker pass failed")
         finally:
             close_old_connections()
         _wake.wait(POLL_SECONDS)
+
+
+def _index_new_aips() -> None:
+    """Make the AIPs just delivered searchable, in this same background thread; skipped
+    when another process (``samarkiv worker``) is indexing, which then takes them."""
+    from samarkiv.access.search.queue import process_pending
+
+    try:
+        process_pending(wait=False)
+    except Exception:  # the AIPs stay queued for the worker and `samarkiv index`
+        log.exception("indexing after deliveries failed")
 
 
 def _lock():

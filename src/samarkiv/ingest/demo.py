@@ -15,6 +15,7 @@ from pathlib import Path
 
 from django.conf import settings
 
+from samarkiv.catalog.demo import load_demo_description
 from samarkiv.ingest.choices import IngestState
 from samarkiv.ingest.demo_packages import archive, build_demo_packages
 from samarkiv.ingest.demo_sips import DemoDelivery, build_demo_deliveries
@@ -68,4 +69,6 @@ def ingest_demo_delivery(delivery: DemoDelivery) -> Receipt:
 def load_demo_deliveries(demo_dir: Path | None = None) -> list[tuple[DemoDelivery, Receipt]]:
     """Build the realistic deliveries under ``demo_dir/deliveries`` and ingest each."""
     parent = Path(demo_dir or settings.SAMARKIV_DEMO_DIR) / DELIVERIES_DIR
-    return [(d, ingest_demo_delivery(d)) for d in build_demo_deliveries(parent)]
+    results = [(d, ingest_demo_delivery(d)) for d in build_demo_deliveries(parent)]
+    load_demo_description((d.path.name, r.aip_id) for d, r in results)
+    return results

@@ -358,6 +358,9 @@ def catalogue(run, stored: StoredVersion) -> Aip:
 
 def finish(run, aip: Aip, failures: list[str]) -> Receipt:
     run.row.aip_id = aip.id
+    from samarkiv.access.search.queue import enqueue_aip
+
+    enqueue_aip(aip.id)  # records and text are indexed by the worker, never here
     stored_copies = copies.receipt_copies(aip)
     if failures:
         message = (

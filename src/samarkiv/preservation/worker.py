@@ -1,5 +1,5 @@
-"""The embedded worker: runs queued deliveries, and fixity audits when their schedule
-says they are due.
+"""The embedded worker: runs queued deliveries, indexes newly stored AIPs for search,
+and runs fixity audits when their schedule says they are due.
 
 One process per archive home (an exclusive ``worker`` lock; a second worker exits at
 once rather than running every due audit twice). ``--once`` runs what is due now and
@@ -48,6 +48,7 @@ def run_worker(
     try:
         while not stop.is_set():
             _run_deliveries()
+            _run_indexing()
             for location, pct in due_audits(timezone.now()):
                 if stop.is_set():
                     break
@@ -71,6 +72,20 @@ def _run_deliveries() -> None:
         log.info("worker: ran %d queued deliveries", ran)
 
 
+def _run_indexing() -> None:
+    """Then the search index: records and text of newly stored AIPs (never blocks an
+    ingest; an AIP that fails stays queued with its error, see access/search/queue.py)."""
+    from samarkiv.access.search.queue import process_pending
+
+    try:
+        summary = process_pending(wait=False)
+    except Exception:  # the queue keeps its state; the next pass tries again
+        log.exception("worker: indexing pass failed")
+        return
+    if summary.indexed or summary.failures:
+        log.info("worker: indexed %d AIPs, %d failed", summary.indexed, len(summary.failures))
+
+
 def _wait_for_next_pass(stop: threading.Event, interval: float) -> bool:
     """Wait ``interval`` for the next audit check, looking at the delivery queue every
     few seconds meanwhile; True when stopped."""
@@ -82,6 +97,7 @@ def _wait_for_next_pass(stop: threading.Event, interval: float) -> bool:
             return True
         if left > POLL_SECONDS:
             _run_deliveries()
+            _run_indexing()
     return False
 
 

@@ -1,0 +1,1 @@
+"""Staff pages of the archival description (arkivredovisning), mounted at /staff/catalog/."""

@@ -1,0 +1,1 @@
+"""Staff search and record pages (the ``search_ui`` URL namespace)."""
