@@ -17,6 +17,7 @@ from django.conf import settings
 
 from samarkiv.catalog.demo import load_demo_description
 from samarkiv.ingest.choices import IngestState
+from samarkiv.ingest.demo_erms import build_erms_sip
 from samarkiv.ingest.demo_packages import archive, build_demo_packages
 from samarkiv.ingest.demo_sips import DemoDelivery, build_demo_deliveries
 from samarkiv.ingest.models import ValidationRun
@@ -66,9 +67,17 @@ def ingest_demo_delivery(delivery: DemoDelivery) -> Receipt:
     )
 
 
+def _erms_delivery(parent: Path) -> DemoDelivery:
+    """Hörby's building-permit cases from a case-management export (CITS ERMS v3): the
+    demo's searchable cases and documents."""
+    path = build_erms_sip(parent)
+    return DemoDelivery(path, "horby", "Byggnadsnämndens bygglovsärenden 2023 (ERMS)")
+
+
 def load_demo_deliveries(demo_dir: Path | None = None) -> list[tuple[DemoDelivery, Receipt]]:
     """Build the realistic deliveries under ``demo_dir/deliveries`` and ingest each."""
     parent = Path(demo_dir or settings.SAMARKIV_DEMO_DIR) / DELIVERIES_DIR
-    results = [(d, ingest_demo_delivery(d)) for d in build_demo_deliveries(parent)]
+    deliveries = [*build_demo_deliveries(parent), _erms_delivery(parent)]
+    results = [(d, ingest_demo_delivery(d)) for d in deliveries]
     load_demo_description((d.path.name, r.aip_id) for d, r in results)
     return results
