@@ -22,6 +22,7 @@ from samarkiv.catalog.models import (
     Series,
     Volume,
 )
+from samarkiv.ingest.demo_erms import ERMS_NAME
 from samarkiv.ingest.demo_sips import SPECS
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +39,7 @@ MODELS = (
 
 
 def test_every_demo_delivery_has_a_place_in_the_description() -> None:
-    assert set(AIP_LINKS) == {spec.name for spec in SPECS}
+    assert set(AIP_LINKS) == {spec.name for spec in SPECS} | {ERMS_NAME}
     assert set(demo_tenants()) >= {spec.tenant for spec in SPECS}
 
 

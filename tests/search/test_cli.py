@@ -89,3 +89,14 @@ def test_index_rebuild(records, capsys) -> None:
     assert capsys.readouterr().out.strip() == "indexed 3 AIP(s), 5 record(s)"
     assert main(["search", "", "--json", "--limit", "50"]) == 0
     assert len(capsys.readouterr().out.splitlines()) == 5
+
+
+def test_a_postgresql_backend_on_sqlite_is_a_usage_error(settings, capsys) -> None:
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        pytest.skip("this catalogue is on PostgreSQL: the backend is valid here")
+    settings.SAMARKIV_SEARCH_BACKEND = "postgresql"
+    assert main(["index"]) == 2
+    assert "PostgreSQL" in capsys.readouterr().err
+    assert main(["search", "bygglov"]) == 2

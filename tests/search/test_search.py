@@ -128,6 +128,8 @@ def test_best_match_first_and_paging(records) -> None:
     assert first.total == second.total == 2 and first.pages == 2
     assert found(first) | found(second) == ids(records["permit"], records["shore"])
     assert search(bjuv, "bygglov", per_page=1, page=3).hits == []
+    plain = search(bjuv, "bygglov", facets=False)  # what the CLI asks for
+    assert plain.total == 2 and plain.facets == {}
 
 
 def test_hit_fields(records) -> None:

@@ -184,7 +184,7 @@ def test_storage_dashboard_shows_locations_and_charts(
     assert page.get_by_role("heading", level=1).inner_text() == "Lagring"
     contents = page.get_by_role("table", name="Innehåll per lagringsplats")
     row = contents.get_by_role("row").filter(has=page.get_by_role("rowheader", name="primary"))
-    assert row.get_by_role("cell").nth(1).inner_text() == "4"  # the four demo AIPs
+    assert row.get_by_role("cell").nth(1).inner_text() == "5"  # the five demo AIPs
     assert page.get_by_text("Allt bevarat").is_visible()
 
     for name in ("Kontrollerad datamängd per fixitetskontroll", "Lagrad datamängd över tid"):

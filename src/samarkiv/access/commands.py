@@ -71,7 +71,7 @@ def search_command(query: str, tenant: str | None, as_json: bool, limit: int) ->
         scope = operator_scope(tenant)
         hits, total, page = [], 0, 1
         while len(hits) < limit:
-            result = search(scope, query, page=page, per_page=min(PAGE, limit))
+            result = search(scope, query, page=page, per_page=min(PAGE, limit), facets=False)
             total = result.total
             hits += result.hits
             if len(result.hits) < min(PAGE, limit) or page >= result.pages:
@@ -101,11 +101,15 @@ def index_command(rebuild: bool, retry: bool) -> int:
 
     if retry:
         queue.retry_failed()
-    with _progress() as report:
-        if rebuild:
-            summary = queue.rebuild(progress=report)
-        else:
-            summary = queue.process_pending(ignore_backoff=True, progress=report)
+    try:
+        with _progress() as report:
+            if rebuild:
+                summary = queue.rebuild(progress=report)
+            else:
+                summary = queue.process_pending(ignore_backoff=True, progress=report)
+    except SamarkivError as error:  # e.g. the PostgreSQL backend on a SQLite catalogue
+        print(f"samarkiv index: {error.message}", file=sys.stderr)
+        return 2
     print(f"indexed {summary.indexed} AIP(s), {summary.records} record(s)")
     problems = list(queue.failed_tasks())
     for task in problems:

@@ -90,7 +90,7 @@ SERIES = (
     ("mbn", "F1", "Bygglovsakter", (2016, 2017, 2018)),
     ("bn", "A1", "Protokoll", (2019, 2020, 2021, 2022)),
     ("bn", "B1", "Diarier", (2021, 2022)),
-    ("bn", "F1", "Bygglovsakter", (2021, 2022)),
+    ("bn", "F1", "Bygglovsakter", (2021, 2022, 2023)),
     ("sn", "A1", "Protokoll", (2020, 2021)),
     ("sn", "F1", "Akter om ekonomiskt bistånd", (2020, 2021)),
 )
@@ -120,6 +120,7 @@ AIP_LINKS = {
     "sip-horby-bmn-bygglov-2022": ("bn", "F1", 2022, "3.4.2"),
     "sip-ystad-sn-bistand-2021": ("sn", "F1", 2021, "5.3.1"),
     "sip-klippan-kf-protokoll-2023": ("kf", "A1", 2023, "1.1.1"),
+    "sip-horby-bn-arenden-2023": ("bn", "F1", 2023, "3.4.2"),
 }
 
 

@@ -80,24 +80,27 @@ def _thread_main() -> None:
     while True:
         _wake.clear()  # before looking: a wake-up during the pass is not lost
         try:
-            if run_queued_deliveries(once=True):
-                _index_new_aips()
+            run_queued_deliveries(once=True)
         except Exception:  # keep the thread alive; the delivery was marked failed
             log.exception("delivery worker pass failed")
+        try:
+            _index_new_aips()
         finally:
             close_old_connections()
         _wake.wait(POLL_SECONDS)
 
 
 def _index_new_aips() -> None:
-    """Make the AIPs just delivered searchable, in this same background thread; skipped
-    when another process (``samarkiv worker``) is indexing, which then takes them."""
-    from samarkiv.access.search.queue import process_pending
+    """Make newly stored AIPs searchable (delivered here, or ingested from the shell),
+    in this same thread, so the embedded archive needs no separate worker; skipped when
+    another process (``samarkiv worker``) is indexing, which then takes them."""
+    from samarkiv.access.search import queue
 
     try:
-        process_pending(wait=False)
+        if queue.has_work():
+            queue.process_pending(wait=False)
     except Exception:  # the AIPs stay queued for the worker and `samarkiv index`
-        log.exception("indexing after deliveries failed")
+        log.exception("indexing pass failed")
 
 
 def _lock():

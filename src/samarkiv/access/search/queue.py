@@ -113,6 +113,19 @@ def failed_tasks():
     )
 
 
+def has_work() -> bool:
+    """Anything to index now? Two indexed queries and a file check: the web process's
+    thread asks this every few seconds before it takes the queue's lock."""
+    from samarkiv.preservation.models import Aip
+
+    due = IndexTask.objects.filter(state=IndexState.PENDING, next_attempt_at__lte=timezone.now())
+    return (
+        due.exists()
+        or Aip.objects.filter(index_task__isnull=True).exists()
+        or get_backend().needs_reindex()
+    )
+
+
 def process_pending(
     limit: int | None = None,
     *,

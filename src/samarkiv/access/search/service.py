@@ -30,8 +30,12 @@ def search(
     filters: Mapping[str, list[str]] | None = None,
     page: int = 1,
     per_page: int = 20,
+    facets: bool = True,
 ) -> SearchResult:
-    """One page of the records matching ``query`` that ``scope`` may read."""
+    """One page of the records matching ``query`` that ``scope`` may read.
+
+    ``facets=False`` skips the facet counts (the CLI shows none; on PostgreSQL they
+    are a good part of a broad query's time)."""
     page = min(max(int(page), 1), MAX_PAGE)
     per_page = min(max(int(per_page), 0), MAX_PER_PAGE)
     empty = SearchResult(page=page, per_page=per_page)
@@ -46,6 +50,7 @@ def search(
         offset=(page - 1) * per_page,
         limit=per_page,
         exact=q.exact_text(query or ""),
+        facets=facets,
     )
     raw = get_backend().search(parsed)
     result = _result(raw, page, per_page)

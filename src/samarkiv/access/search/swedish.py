@@ -52,21 +52,23 @@ def words(text: str) -> list[str]:
 def variant_forms(word: str) -> list[str]:
     """Surface forms to OR with a one-word query so that definite forms match.
 
-    "förskolorna" -> stem "förskol" -> "förskolan", "förskolet", "förskolen";
-    "förskolan" -> "förskol" (+ endings). Returns forms other than the word itself;
-    nothing for numbers, short words or several words.
+    "förskolorna" -> stem "förskol" -> "förskol", "förskolan", "förskolet";
+    "förskolan" (a stem Snowball left whole) -> "förskol", "förskolet".
+    Returns forms other than the word itself; nothing for numbers, short words or
+    several words.
     """
     found = stems(word)
     if len(found) != 1 or found[0].isdigit() or len(found[0]) < MIN_STEM:
         return []
     stem = found[0]
-    bases = {stem}
+    base = stem
     for ending in DEFINITE_ENDINGS:
         if stem.endswith(ending) and len(stem) - len(ending) >= MIN_STEM:
-            bases.add(stem[: -len(ending)])
-    forms = {base + ending for base in bases for ending in ("", *DEFINITE_ENDINGS)}
-    forms.discard(word.lower())
-    return sorted(forms)
+            base = stem[: -len(ending)]
+            break
+    # the bare base too: PostgreSQL's older Snowball keeps some forms whole
+    # ("beslutet") that tantivy's strips, so its stem of the word may not be ``base``
+    return sorted({base, base + "an", base + "et"} - {word.lower()})
 
 
 def variant_stems(word: str) -> list[str]:

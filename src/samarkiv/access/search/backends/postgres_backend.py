@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import connections
+from django.db import connections, transaction
 
 from samarkiv.access.search.backends import postgres_query as pq
 from samarkiv.access.search.backends.base import FACET_SIZE, RawHit, RawResult, SearchBackend
@@ -42,6 +42,10 @@ COLUMNS = (
 )
 HEADLINE_OPTIONS = f'StartSel="{START}", StopSel="{STOP}", MaxWords=35, MinWords=15, MaxFragments=1'
 HEADLINE_CHARS = 50_000  # ts_headline re-parses the text: only the start of long bodies
+# For this transaction only: a bitmap of 100,000s of matching rows must stay exact
+# (at the default 4 MB it turns lossy and every row's tsvector is checked again), and
+# compiling these plans (JIT) costs more than it saves.
+SEARCH_SETTINGS = ("SET LOCAL work_mem = '64MB'", "SET LOCAL jit = off")
 # facet key -> column of the GROUP BY (formats: unnested)
 FACET_COLUMNS = {
     "tenant": "tenant",
@@ -96,65 +100,64 @@ class PostgresBackend(SearchBackend):
         """Nothing to do: the caller's transaction.atomic rolls back."""
 
     def search(self, query) -> RawResult:
+        """One pass over the matching rows (ranks, the page, facets, total), then the
+        page's rows and highlights by primary key: the heap scan is what costs."""
         where, params = pq.where_sql(query)
-        hits = self._hits(query, where, params) if query.limit > 0 else []
-        if query.facets:
-            total, facets = self._facets(where, params)
-        else:
-            total, facets = self._count(where, params), {}
-        return RawResult(total=total, hits=hits, facets=facets)
-
-    def _hits(self, query, where: str, params: list) -> list[RawHit]:
         rank, rank_params = pq.rank_sql(query)
+        kept = ", ".join(sorted({*FACET_COLUMNS.values(), "formats"})) if query.facets else ""
+        selects = [
+            "SELECT 'hit', record_id, score, 0::bigint FROM ("
+            "SELECT record_id, score FROM m ORDER BY score DESC, record_id LIMIT %s OFFSET %s) t"
+        ]
+        if query.facets:
+            selects += _facet_selects()
+        selects.append("SELECT '', NULL, NULL, count(*) FROM m")
+        sql = (
+            f"WITH m AS MATERIALIZED (SELECT d.record_id, {kept + ', ' if kept else ''}"  # noqa: S608
+            f"{rank} AS score FROM {TABLE} d WHERE {where}) " + " UNION ALL ".join(selects)
+        )
+        with transaction.atomic(using=self.using), self._cursor() as cur:
+            for setting in SEARCH_SETTINGS:
+                cur.execute(setting)
+            cur.execute(sql, [*rank_params, *params, query.limit, query.offset])
+            rows = cur.fetchall()
+        ranked: dict[str, float] = {}
+        facets: dict[str, list[tuple[str, int]]] = {}
+        total = 0
+        for key, value, score, count in rows:
+            if key == "hit":
+                ranked[value] = float(score)
+            elif key == "":
+                total = count
+            else:
+                facets.setdefault(key, []).append((value, count))
+        if query.facets:
+            facets = {
+                key: sorted(facets.get(key, []), key=lambda vc: (-vc[1], vc[0]))[:FACET_SIZE]
+                for key in (*FACET_COLUMNS, "format")
+            }
+        return RawResult(total=total, hits=self._page(query, ranked), facets=facets)
+
+    def _page(self, query, ranked: dict[str, float]) -> list[RawHit]:
+        """The page's display columns and highlights, in rank order."""
+        if not ranked:
+            return []
         headline = pq.tsquery_sql(query.positive) if query.highlights else None
         hl_sql, hl_params = "NULL", []
         if headline is not None:
-            hl_sql = f"ts_headline('swedish', left(p.body, {HEADLINE_CHARS}), {headline[0]}, %s)"
+            hl_sql = f"ts_headline('swedish', left(body, {HEADLINE_CHARS}), {headline[0]}, %s)"
             hl_params = [*headline[1], HEADLINE_OPTIONS]
         sql = (
-            "SELECT p.record_id, p.aip_id, p.tenant, p.kind, p.title, p.registration_number, "  # noqa: S608
-            f"p.date_start, p.date_end, p.score, {hl_sql} FROM ("
-            f"SELECT d.*, {rank} AS score FROM {TABLE} d WHERE {where} "
-            "ORDER BY score DESC, d.record_id LIMIT %s OFFSET %s) p ORDER BY p.score DESC, "
-            "p.record_id"
+            "SELECT record_id, aip_id, tenant, kind, title, registration_number, "  # noqa: S608
+            f"date_start, date_end, 0.0, {hl_sql} FROM {TABLE} WHERE record_id = ANY(%s)"
         )
         with self._cursor() as cur:
-            cur.execute(sql, [*hl_params, *rank_params, *params, query.limit, query.offset])
-            rows = cur.fetchall()
-        return [_hit(r) for r in rows]
-
-    def _count(self, where: str, params: list) -> int:
-        with self._cursor() as cur:
-            cur.execute(f"SELECT count(*) FROM {TABLE} d WHERE {where}", params)  # noqa: S608
-            return cur.fetchone()[0]
-
-    def _facets(self, where: str, params: list) -> tuple[int, dict]:
-        """Every facet's counts and the total in one statement over the matching rows."""
-        selects = [
-            f"SELECT '{key}', {column}::text, count(*) FROM m "  # noqa: S608
-            f"WHERE {column} IS NOT NULL AND {column}::text <> '' GROUP BY {column}"
-            for key, column in FACET_COLUMNS.items()
-        ]
-        selects.append("SELECT 'format', f, count(*) FROM m, unnest(m.formats) f GROUP BY f")
-        selects.append("SELECT '', NULL, count(*) FROM m")
-        columns = ", ".join({*FACET_COLUMNS.values(), "formats"})
-        sql = (
-            f"WITH m AS MATERIALIZED (SELECT {columns} FROM {TABLE} d WHERE {where}) "  # noqa: S608
-            + " UNION ALL ".join(selects)
-        )
-        with self._cursor() as cur:
-            cur.execute(sql, params)
-            rows = cur.fetchall()
-        facets: dict[str, list[tuple[str, int]]] = {key: [] for key in (*FACET_COLUMNS, "format")}
-        total = 0
-        for key, value, count in rows:
-            if key == "":
-                total = count
-            else:
-                facets[key].append((value, count))
-        for key, values in facets.items():
-            facets[key] = sorted(values, key=lambda vc: (-vc[1], vc[0]))[:FACET_SIZE]
-        return total, facets
+            cur.execute(sql, [*hl_params, list(ranked)])
+            rows = {r[0]: r for r in cur.fetchall()}
+        hits = [_hit(rows[record_id]) for record_id in ranked if record_id in rows]
+        for hit in hits:
+            hit.score = ranked[hit.record_id]
+        return hits
 
     def count(self) -> int:
         with self._cursor() as cur:
@@ -165,6 +168,16 @@ class PostgresBackend(SearchBackend):
         with self._cursor() as cur:
             cur.execute("SELECT pg_total_relation_size(%s)", [TABLE])
             return cur.fetchone()[0]
+
+
+def _facet_selects() -> list[str]:
+    selects = [
+        f"SELECT '{key}', {column}::text, NULL::float8, count(*) FROM m "  # noqa: S608
+        f"WHERE {column} IS NOT NULL AND {column}::text <> '' GROUP BY {column}"
+        for key, column in FACET_COLUMNS.items()
+    ]
+    selects.append("SELECT 'format', f, NULL, count(*) FROM m, unnest(m.formats) f GROUP BY f")
+    return selects
 
 
 def row(doc: dict) -> tuple:
