@@ -29,7 +29,7 @@ help:
 	@echo "make run    install what is missing, load demo data, serve http://localhost:8000"
 	@echo "make test   install what is missing, run the whole suite (SQLite + PostgreSQL)"
 	@echo "make lint   ruff check + ruff format --check"
-	@echo "make bench  run benchmarks/validate.py"
+	@echo "make bench  run the validator, audit-log and search benchmarks"
 
 system-run:
 	@pkgs=""; $(NEED_PYTHON); $(APT_INSTALL)
@@ -65,3 +65,5 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(VENV)/bin/python benchmarks/validate.py
+	$(VENV)/bin/python benchmarks/auditlog.py
+	$(VENV)/bin/python benchmarks/search.py --backend tantivy
