@@ -106,6 +106,26 @@ def subprocess_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     return env
 
 
+@pytest.fixture
+def home(settings, tmp_path):
+    """A private archive home for one test: storage, workspaces, locks, tmp, demo.
+
+    The session home is shared, but the database is rolled back after every test; a
+    stored AIP (or an index, an audit-log head file) left behind would leak into the
+    next test. Directories override it to add a storage configuration.
+    """
+    base = tmp_path / "home"
+    settings.SAMARKIV_HOME = base
+    settings.SAMARKIV_STORAGE_DIR = base / "storage"
+    settings.SAMARKIV_WORKSPACES_DIR = base / "workspaces"
+    settings.SAMARKIV_LOCKS_DIR = base / "locks"
+    settings.SAMARKIV_TMP_DIR = base / "tmp"
+    settings.SAMARKIV_DEMO_DIR = base / "demo"
+    for folder in ("storage", "workspaces", "tmp"):
+        (base / folder).mkdir(parents=True)
+    return base
+
+
 @pytest.fixture(scope="session")
 def seaweed():
     """A running SeaweedFS (master, volume, filer, S3 gateway) on loopback ports.

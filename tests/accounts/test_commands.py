@@ -79,12 +79,6 @@ def test_users_list(capsys) -> None:
 # --------------------------------------------------------------------------- demo
 
 
-@pytest.fixture
-def home(settings, tmp_path: Path) -> Path:
-    settings.SAMARKIV_HOME = tmp_path
-    return tmp_path
-
-
 def test_demo_users_get_random_passwords_in_a_private_file(home: Path) -> None:
     first = demo.load_demo_users()
     path = home / demo.CREDENTIALS_FILE

@@ -11,21 +11,6 @@ from pathlib import Path
 import pytest
 
 
-@pytest.fixture
-def home(settings, tmp_path: Path) -> Path:
-    """A private archive home: an ingest stores AIPs, a stored AIP would leak."""
-    base = tmp_path / "home"
-    settings.SAMARKIV_HOME = base
-    settings.SAMARKIV_STORAGE_DIR = base / "storage"
-    settings.SAMARKIV_WORKSPACES_DIR = base / "workspaces"
-    settings.SAMARKIV_LOCKS_DIR = base / "locks"
-    settings.SAMARKIV_TMP_DIR = base / "tmp"
-    settings.SAMARKIV_DEMO_DIR = base / "demo"
-    for folder in ("storage", "workspaces", "tmp"):
-        (base / folder).mkdir(parents=True)
-    return base
-
-
 @pytest.fixture(autouse=True)
 def inline_deliveries(settings) -> None:
     """Deliveries run in the request here: the test database is one connection."""

@@ -26,14 +26,9 @@ def collected_static() -> None:
 
 
 @pytest.fixture(autouse=True)
-def home(settings, tmp_path: Path) -> Path:
-    """A private archive home: the audit log's head file and locks are per test."""
-    base = tmp_path / "home"
-    settings.SAMARKIV_HOME = base
-    settings.SAMARKIV_LOCKS_DIR = base / "locks"
-    settings.SAMARKIV_TMP_DIR = base / "tmp"
-    (base / "tmp").mkdir(parents=True)
-    return base
+def _private_home(home: Path) -> Path:
+    """Every test here gets the private archive home (tests/conftest.py)."""
+    return home
 
 
 def scope_of(role, tenant: str = OWN):

@@ -42,17 +42,10 @@ TEXT_FILES = {
 
 
 @pytest.fixture
-def home(settings, tmp_path: Path) -> Path:
+def home(home: Path, settings) -> Path:
     """A private archive: ``primary`` (every tenant's policy) and ``vault`` + ``offsite``
     (the policy ``arkivvalv``, which only an agreement names)."""
-    base = tmp_path / "home"
-    settings.SAMARKIV_HOME = base
-    settings.SAMARKIV_STORAGE_DIR = base / "storage"
-    settings.SAMARKIV_WORKSPACES_DIR = base / "workspaces"
-    settings.SAMARKIV_LOCKS_DIR = base / "locks"
-    settings.SAMARKIV_TMP_DIR = base / "tmp"
-    for folder in ("storage", "workspaces", "tmp"):
-        (base / folder).mkdir(parents=True)
+    base = home
     settings.SAMARKIV_STORAGE = {
         "locations": {
             "primary": {"type": "local", "path": str(base / "storage" / "primary")},

@@ -61,20 +61,6 @@ DATA_FILE = "representations/rep1/data/protokoll-2024-01-15.txt"
 
 
 @pytest.fixture
-def home(settings, tmp_path: Path) -> Path:
-    """A private archive home: every directory the pipeline writes to lives in it."""
-    base = tmp_path / "home"
-    settings.SAMARKIV_HOME = base
-    settings.SAMARKIV_STORAGE_DIR = base / "storage"
-    settings.SAMARKIV_WORKSPACES_DIR = base / "workspaces"
-    settings.SAMARKIV_LOCKS_DIR = base / "locks"
-    settings.SAMARKIV_TMP_DIR = base / "tmp"
-    for folder in ("storage", "workspaces", "tmp"):
-        (base / folder).mkdir(parents=True)
-    return base
-
-
-@pytest.fixture
 def deliveries_dir(tmp_path: Path) -> Path:
     folder = tmp_path / "deliveries"
     folder.mkdir()

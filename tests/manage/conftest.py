@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -25,17 +24,6 @@ SESSION_TENANT = "samarkiv_tenant"  # samarkiv.web.scoping.SESSION_TENANT
 def collected_static() -> None:
     """Pages use the production (manifest) static storage, so collect once per session."""
     call_command("collectstatic", interactive=False, verbosity=0)
-
-
-@pytest.fixture
-def home(settings, tmp_path: Path) -> Path:
-    """A private archive home: the audit log's head file must not be shared."""
-    base = tmp_path / "home"
-    settings.SAMARKIV_HOME = base
-    settings.SAMARKIV_LOCKS_DIR = base / "locks"
-    settings.SAMARKIV_TMP_DIR = base / "tmp"
-    (base / "tmp").mkdir(parents=True)
-    return base
 
 
 def make_user(username: str, tenant: str | None = None, *roles, **extra):

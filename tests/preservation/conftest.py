@@ -16,18 +16,11 @@ import pytest
 
 
 @pytest.fixture
-def home(settings, tmp_path: Path) -> Path:
+def home(home: Path, settings) -> Path:
     """A private archive home; ingest writes to ``primary`` at SAMARKIV_STORAGE_DIR/primary."""
     from tests.preservation.support import local_storage
 
-    base = tmp_path / "home"
-    settings.SAMARKIV_HOME = base
-    settings.SAMARKIV_STORAGE_DIR = base / "storage"
-    settings.SAMARKIV_WORKSPACES_DIR = base / "workspaces"
-    settings.SAMARKIV_LOCKS_DIR = base / "locks"
-    settings.SAMARKIV_TMP_DIR = base / "tmp"
-    for folder in ("storage", "workspaces", "tmp"):
-        (base / folder).mkdir(parents=True)
+    base = home
     settings.SAMARKIV_STORAGE = local_storage(base)
     return base
 

@@ -11,7 +11,6 @@ from samarkiv.access.search.service import search
 from samarkiv.ingest.demo_sips import SPECS, build_delivery
 from samarkiv.ingest.pipeline import IngestRequest, ingest
 from tests.search.conftest import scope
-from tests.search.test_ingest import home  # noqa: F401 - the private archive home fixture
 
 pytestmark = pytest.mark.django_db
 

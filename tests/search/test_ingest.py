@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from samarkiv.access.search.choices import IndexState
@@ -12,20 +10,6 @@ from samarkiv.ingest.demo_packages import build_valid_sip
 from samarkiv.ingest.pipeline import IngestRequest, ingest
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def home(settings, tmp_path: Path) -> Path:
-    """A private archive home (a stored AIP must not make the next test a duplicate)."""
-    base = tmp_path / "home"
-    settings.SAMARKIV_HOME = base
-    settings.SAMARKIV_STORAGE_DIR = base / "storage"
-    settings.SAMARKIV_WORKSPACES_DIR = base / "workspaces"
-    settings.SAMARKIV_LOCKS_DIR = base / "locks"
-    settings.SAMARKIV_TMP_DIR = base / "tmp"
-    for folder in ("storage", "workspaces", "tmp"):
-        (base / folder).mkdir(parents=True)
-    return base
 
 
 def test_ingest_queues_the_aip_and_the_worker_indexes_it(

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from tests.web.conftest import collected_static, home, staff_client  # noqa: F401
+from tests.web.conftest import collected_static, staff_client  # noqa: F401
 
 
 class FakeSearch:

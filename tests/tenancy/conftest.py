@@ -1,3 +1,3 @@
 """The matrix ingests tenant B's package, so it needs the private archive home."""
 
-from tests.web.conftest import collected_static, home  # noqa: F401
+from tests.web.conftest import collected_static  # noqa: F401

@@ -28,25 +28,6 @@ def broken_zip(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def home(settings, tmp_path: Path) -> Path:
-    """A private archive home for tests that ingest: storage, workspaces, locks, tmp.
-
-    The session home is shared, but the database is rolled back after every test; a
-    stored AIP left behind would make the next test's ingest a duplicate.
-    """
-    base = tmp_path / "home"
-    settings.SAMARKIV_HOME = base
-    settings.SAMARKIV_STORAGE_DIR = base / "storage"
-    settings.SAMARKIV_WORKSPACES_DIR = base / "workspaces"
-    settings.SAMARKIV_LOCKS_DIR = base / "locks"
-    settings.SAMARKIV_TMP_DIR = base / "tmp"
-    settings.SAMARKIV_DEMO_DIR = base / "demo"
-    for folder in ("storage", "workspaces", "tmp"):
-        (base / folder).mkdir(parents=True)
-    return base
-
-
-@pytest.fixture
 def staff_client(db):
     """``staff_client(role, tenant)``: a test client logged in as a new user who holds
     ``role`` in ``tenant`` and acts there (host roles default to the host tenant)."""
