@@ -106,6 +106,17 @@ def subprocess_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     return env
 
 
+@pytest.fixture(autouse=True)
+def swedish_first():
+    """Every test starts in Swedish, the default language: a page rendered in English by
+    one test must not leave English active for the next (translations are per thread)."""
+    from django.utils import translation
+
+    translation.activate("sv")
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def home(settings, tmp_path):
     """A private archive home for one test: storage, workspaces, locks, tmp, demo.
