@@ -16,7 +16,8 @@ from samarkiv.accounts.scope import user_scope
 from samarkiv.accounts.tokens import issue_token
 from samarkiv.delivery.models import Delivery, SubmissionAgreement, Upload
 from samarkiv.web.api.v1 import api
-from tests.tenancy.test_isolation_matrix import ROLES, _client_for
+from tests.factories import log_in
+from tests.tenancy.test_isolation_matrix import ROLES
 from tests.tenancy.world import OWN, World, build_world
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
@@ -89,7 +90,7 @@ def test_a_business_system_of_tenant_a_cannot_reach_tenant_b(world: World) -> No
 @pytest.mark.parametrize(("role", "tenant"), ROLES, ids=[r.value for r, _ in ROLES])
 def test_staff_sessions_of_tenant_a_cannot_reach_tenant_b(world: World, role, tenant) -> None:
     before = _unchanged(world)
-    failures = _failures(_client_for(world.people[role.value], tenant), world)
+    failures = _failures(log_in(Client(), world.people[role.value], tenant), world)
     assert not failures, "\n".join(failures)
     assert _unchanged(world) == before
 

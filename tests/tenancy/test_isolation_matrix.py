@@ -20,6 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from samarkiv.accounts.models import ApiToken, EmergencyGrant, Membership
 from samarkiv.accounts.roles import Role
 from samarkiv.delivery.models import SubmissionAgreement
+from tests.factories import log_in
 from tests.tenancy.world import HOST_ROLES, MARK, MUNICIPAL_ROLES, OWN, World, build_world
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
@@ -102,15 +103,6 @@ def staff_urls(world: World) -> tuple[list[str], list[str], list[str]]:
     return lists, objects, unknown
 
 
-def _client_for(user, tenant: str) -> Client:
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    session["samarkiv_tenant"] = tenant
-    session.save()
-    return client
-
-
 def _snapshot(world: World) -> dict:
     return {
         "agreement": SubmissionAgreement.objects.filter(pk=world.agreement.pk)
@@ -158,7 +150,7 @@ ROLES = [(r, OWN) for r in MUNICIPAL_ROLES] + [(r, "lund") for r in HOST_ROLES]
 @pytest.mark.parametrize(("role", "tenant"), ROLES, ids=[r.value for r, _ in ROLES])
 def test_no_page_shows_or_changes_another_tenants_objects(world: World, role: Role, tenant: str):
     before = _snapshot(world)
-    client = _client_for(world.people[role.value], tenant)
+    client = log_in(Client(), world.people[role.value], tenant)
     # Host staff may see AIP ids on the technical pages, never names or content.
     markers = [MARK] if role in HOST_ROLES else world.markers
     failures = _failures_for(client, world, markers)
