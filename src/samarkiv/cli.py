@@ -8,6 +8,7 @@ never the web framework, so a single validation is fast from a shell loop.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 from pathlib import Path
@@ -15,6 +16,17 @@ from pathlib import Path
 from samarkiv import __version__
 
 EXIT_VALID, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+# Domain modules that add their own subcommands: each has ``add_parsers(sub)``, which
+# sets ``handler`` (a function of the parsed arguments returning the exit code) on its
+# parsers. They must import only argparse at module level: ``validate`` stays lean.
+PLUGIN_COMMANDS = (
+    "samarkiv.access.publication.commands",
+    "samarkiv.access.requests.commands",
+    "samarkiv.packages.siard.commands",
+    "samarkiv.decommissioning.commands",
+    "samarkiv.planning.commands",
+)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -72,6 +84,8 @@ def _parser() -> argparse.ArgumentParser:
     from samarkiv.access.commands import add_parsers as search_parsers
 
     search_parsers(sub)
+    for module in PLUGIN_COMMANDS:
+        importlib.import_module(module).add_parsers(sub)
     sub.add_parser("demo", help="set up the catalogue and load demo data")
     sub.add_parser("migrate", help="create or upgrade the catalogue database")
     return parser
@@ -112,6 +126,8 @@ def _preservation_parsers(sub: argparse._SubParsersAction) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if getattr(args, "handler", None) is not None:
+        return args.handler(args)
     if args.command == "validate":
         from samarkiv.packages.validation.cli_output import run_validate
 

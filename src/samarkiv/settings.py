@@ -148,6 +148,11 @@ INSTALLED_APPS = [
     "samarkiv.delivery",
     "samarkiv.preservation",
     "samarkiv.ingest",
+    "samarkiv.access.publication",
+    "samarkiv.access.requests",
+    "samarkiv.access.databases",
+    "samarkiv.decommissioning",
+    "samarkiv.planning",
     "samarkiv.web",
 ]
 

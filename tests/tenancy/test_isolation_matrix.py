@@ -9,6 +9,7 @@ the test until it is added to ``PAGE_OBJECTS``.
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -88,6 +89,23 @@ def _walk(patterns, namespace: str = "") -> Iterator[tuple[str, list[str]]]:
             yield f"{namespace}{entry.name}", sorted(set(params))
 
 
+def _page_modules() -> list:
+    """``tests/tenancy/pages_*.py``: each area adds ``PAGES`` (URL name -> parameters of
+    tenant B's object), optionally ``PUBLIC`` (names that need no login and show no
+    tenant data) and ``build(world)`` (creates B's objects, adds their markers)."""
+    here = Path(__file__).parent
+    return [
+        importlib.import_module(f"tests.tenancy.{path.stem}")
+        for path in sorted(here.glob("pages_*.py"))
+    ]
+
+
+PAGE_MODULES = _page_modules()
+for _module in PAGE_MODULES:
+    PAGE_OBJECTS.update(getattr(_module, "PAGES", {}))
+    PUBLIC |= set(getattr(_module, "PUBLIC", ()))
+
+
 def staff_urls(world: World) -> tuple[list[str], list[str], list[str]]:
     """(list URLs, URLs of B's objects, names the matrix does not know how to fill)."""
     lists, objects, unknown = [], [], []
@@ -116,7 +134,11 @@ def _snapshot(world: World) -> dict:
 
 @pytest.fixture
 def world(home: Path, tmp_path: Path) -> World:
-    return build_world(tmp_path)
+    built = build_world(tmp_path)
+    for module in PAGE_MODULES:
+        if hasattr(module, "build"):
+            module.build(built)
+    return built
 
 
 def _body(response) -> str:

@@ -53,6 +53,7 @@ class World:
     markers: list[str] = field(default_factory=list)
     record: Record | None = None  # a catalogue record (case) of B, for the search UI
     catalog: dict[str, object] = field(default_factory=dict)  # B's archival description
+    extra: dict[str, object] = field(default_factory=dict)  # objects of pages_*.py modules
 
 
 def _user(username: str, tenant: str, role: Role):

@@ -29,12 +29,6 @@ def _upload(client: Client, path: Path, spec: str = "auto", **extra):
         return client.post("/staff/", {"package": fh, "specification": spec}, **extra)
 
 
-def test_root_redirects_to_the_staff_page() -> None:
-    response = Client().get("/")
-    assert response.status_code == 302
-    assert response["Location"] == "/staff/"
-
-
 def test_staff_page_sends_anonymous_visitors_to_the_login() -> None:
     response = Client().get("/staff/")
     assert response.status_code == 302

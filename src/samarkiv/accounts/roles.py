@@ -36,13 +36,17 @@ class Permission(enum.StrEnum):
     OPERATE_STORAGE = "operate_storage"  # storage, fixity, formats: technical, no content
     VIEW_AUDIT_LOG = "view_audit_log"
     DECIDE = "decide"  # appraisal, disposal and access decisions
+    MANAGE_INVENTORY = "manage_inventory"  # the tenant's business-system inventory
+    PLAN_DELIVERIES = "plan_deliveries"  # the cross-municipality delivery plan (host)
 
 
 P = Permission
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.PLATFORM_ADMIN: frozenset({P.MANAGE_PLATFORM, P.OPERATE_STORAGE, P.VIEW_AUDIT_LOG}),
-    Role.IT_ARCHIVIST: frozenset({P.OPERATE_STORAGE, P.VALIDATE}),
+    Role.PLATFORM_ADMIN: frozenset(
+        {P.MANAGE_PLATFORM, P.OPERATE_STORAGE, P.VIEW_AUDIT_LOG, P.PLAN_DELIVERIES}
+    ),
+    Role.IT_ARCHIVIST: frozenset({P.OPERATE_STORAGE, P.VALIDATE, P.PLAN_DELIVERIES}),
     Role.ARCHIVIST: frozenset(
         {
             P.VIEW_DELIVERIES,
@@ -53,6 +57,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.MANAGE_MEMBERS,
             P.VIEW_AUDIT_LOG,
             P.DECIDE,
+            P.MANAGE_INVENTORY,
         }
     ),
     Role.REGISTRAR: frozenset({P.VIEW_DELIVERIES, P.VIEW_CONTENT, P.DELIVER, P.VALIDATE, P.DECIDE}),
@@ -68,7 +73,7 @@ HOST_ROLES = frozenset({Role.PLATFORM_ADMIN, Role.IT_ARCHIVIST})
 EMERGENCY_PERMISSIONS = frozenset({P.VIEW_DELIVERIES, P.VIEW_CONTENT})
 
 # Permissions that reach across every tenant (the platform), not into one tenant's rows.
-PLATFORM_WIDE = frozenset({P.MANAGE_PLATFORM, P.OPERATE_STORAGE})
+PLATFORM_WIDE = frozenset({P.MANAGE_PLATFORM, P.OPERATE_STORAGE, P.PLAN_DELIVERIES})
 
 
 def permissions_of(roles: set[Role] | frozenset[Role]) -> frozenset[Permission]:

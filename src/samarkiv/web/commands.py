@@ -6,6 +6,7 @@ needs a database) starts fast and works without a SAMARKIV_HOME.
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 
@@ -24,6 +25,16 @@ def migrate() -> int:
 
     call_command("migrate", interactive=False, verbosity=0)
     return 0
+
+
+# Domain demo data loaded after the demo AIPs are indexed, in this order; each module's
+# ``load_demo() -> int`` prints what it made and returns 1 on failure, else 0.
+DEMO_STEPS = (
+    "samarkiv.access.publication.demo",
+    "samarkiv.access.requests.demo",
+    "samarkiv.decommissioning.demo",
+    "samarkiv.planning.demo",
+)
 
 
 def demo() -> int:
@@ -46,6 +57,8 @@ def demo() -> int:
         print(delivery_line(delivery.path.name, receipt))
         failed += not receipt.ok
     failed += index_demo()
+    for module in DEMO_STEPS:
+        failed += importlib.import_module(module).load_demo()
     print_demo_users()
     print(f"Demo data loaded into {settings.SAMARKIV_HOME}")
     return 1 if failed else 0

@@ -13,6 +13,7 @@ records stay and the indexing queue retries later.
 from __future__ import annotations
 
 import logging
+import uuid
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -75,6 +76,15 @@ def extract_aip(aip: Aip) -> list[Record]:
         RecordFile.objects.bulk_create(plan.links, batch_size=1000)
     log.info("%s: %d records, %d file links", aip.id, len(plan.records), len(plan.links))
     return plan.records
+
+
+RECORD_NAMESPACE = uuid.UUID("6f1d3c1e-8a53-4c56-9a55-2f0c8f4b7a11")
+
+
+def record_id(aip_id: str, order: int, source_path: str, source_id: str) -> uuid.UUID:
+    """The same record of the same AIP gets the same id at every re-extraction, so that
+    what staff decided about it (secrecy, publication, requests) survives a reindex."""
+    return uuid.uuid5(RECORD_NAMESPACE, f"{aip_id}|{order}|{source_path}|{source_id}")
 
 
 def _package_title(aip: Aip, hints: SipHints) -> str:
@@ -142,6 +152,7 @@ def _record(
     }
     values = {key: clean(value)[: _LIMITS[key]] for key, value in values.items()}
     return Record(
+        id=record_id(aip.pk, order, source_path, draft.source_id),
         tenant_id=aip.tenant_id,
         aip=aip,
         parent=parent,

@@ -1,0 +1,1 @@
+"""Browsing archived databases (SIARD) through rebuildable access copies."""

@@ -1,0 +1,1 @@
+"""Requests for public records (begäran om allmän handling): routed, decided, delivered."""

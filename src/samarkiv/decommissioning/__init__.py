@@ -1,0 +1,1 @@
+"""System decommissioning: extraction, verification, review, ingest, certificate."""

@@ -1,0 +1,1 @@
+"""Systems mapping (kartläggning) and the delivery plan."""
