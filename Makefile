@@ -39,6 +39,10 @@ system-test:
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || pkgs="$$pkgs postgresql"; \
 	test -x /usr/bin/chromium || pkgs="$$pkgs chromium"; \
 	test -d /usr/share/fonts/truetype/liberation || pkgs="$$pkgs fonts-liberation"; \
+	command -v mariadbd >/dev/null || test -x /usr/sbin/mariadbd || pkgs="$$pkgs mariadb-server"; \
+	command -v wrk >/dev/null || pkgs="$$pkgs wrk"; \
+	command -v pdftoppm >/dev/null || pkgs="$$pkgs poppler-utils"; \
+	command -v npm >/dev/null || pkgs="$$pkgs npm"; \
 	$(APT_INSTALL)
 
 $(VENV)/bin/python:
@@ -50,12 +54,17 @@ $(STAMP): pyproject.toml | $(VENV)/bin/python
 	$(VENV)/bin/python -m pip install --quiet -e '.[test]'
 	@touch $@
 
+# axe-core (npm) for the accessibility tests of the portal, kept inside the venv.
+AXE := $(VENV)/axe/node_modules/axe-core/axe.min.js
+$(AXE):
+	npm install --silent --no-audit --no-fund --prefix $(VENV)/axe axe-core@4
+
 run: system-run $(STAMP)
 	$(VENV)/bin/samarkiv demo
 	@echo "Log in at http://localhost:8000/staff/login/ with a demo account from $${SAMARKIV_HOME:-var}/demo-credentials.txt"
 	$(VENV)/bin/samarkiv serve --host 127.0.0.1 --port 8000
 
-test: system-test $(STAMP)
+test: system-test $(STAMP) $(AXE)
 	$(VENV)/bin/python -m pytest
 	SAMARKIV_TEST_DB=postgresql $(VENV)/bin/python -m pytest -m db
 
