@@ -20,7 +20,7 @@ def run_validate(paths: list[Path], *, spec: str, as_json: bool) -> int:
     worst = 0
     for path in paths:
         try:
-            report = validate_package(path, spec)
+            report = _validate_one(path, spec)
             code = 0 if report.valid else 1
         except SamarkivError as error:
             report = PackageReport(package=str(path))
@@ -35,6 +35,15 @@ def run_validate(paths: list[Path], *, spec: str, as_json: bool) -> int:
         else:
             _print_human(report)
     return worst
+
+
+def _validate_one(path: Path, spec: str) -> PackageReport:
+    """A ``.siard`` file is a database archive (SIARD 2.x), anything else a package."""
+    if path.suffix.lower() == ".siard" and path.is_file():
+        from samarkiv.packages.siard.validate import validate_siard
+
+        return validate_siard(path)
+    return validate_package(path, spec)
 
 
 def _print_human(report: PackageReport) -> None:

@@ -26,6 +26,7 @@ _PREFIXES = (
     ("METS-", "XML schema"),
     ("XML", "XML"),
     ("PKG", "Container safety"),
+    ("SIARD", "SIARD"),
 )
 SECTION_ORDER = (
     "Container safety",
@@ -44,6 +45,7 @@ SECTION_ORDER = (
     "FGS Paketstruktur 1.x",
     "References",
     "Fixity",
+    "SIARD",
     "Other",
 )
 
