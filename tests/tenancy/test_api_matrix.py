@@ -46,7 +46,11 @@ def _token_client(world: World) -> Client:
 
 def _operations(world: World):
     """(method, url, extra request arguments) for every operation, aimed at B's objects."""
-    ids = {"upload_id": str(world.upload.pk), "delivery_id": str(world.delivery.pk)}
+    ids = {
+        "upload_id": str(world.upload.pk),
+        "delivery_id": str(world.delivery.pk),
+        "record_id": str(world.record.pk),  # B's record, never published: 404 for all
+    }
     for template, ops in api.get_openapi_schema()["paths"].items():
         url = template.format(**ids)
         for method in ops:

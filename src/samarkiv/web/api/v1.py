@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import NinjaAPI, Router
 
 from samarkiv.errors import NotFoundError
-from samarkiv.web.api import deliveries, errors, uploads
+from samarkiv.web.api import deliveries, errors, public, uploads
 from samarkiv.web.api.auth import AUTH
 
 api = NinjaAPI(
@@ -28,6 +28,7 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("", uploads.router)
 api.add_router("", deliveries.router)
+api.add_router("", public.router)  # no login: the published projection only
 fallback = Router()  # added last: Django tries the URL patterns in order
 
 
