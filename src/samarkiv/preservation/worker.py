@@ -49,6 +49,7 @@ def run_worker(
         while not stop.is_set():
             _run_deliveries()
             _run_indexing()
+            _run_publication()
             for location, pct in due_audits(timezone.now()):
                 if stop.is_set():
                     break
@@ -84,6 +85,20 @@ def _run_indexing() -> None:
         return
     if summary.indexed or summary.failures:
         log.info("worker: indexed %d AIPs, %d failed", summary.indexed, len(summary.failures))
+
+
+def _run_publication() -> None:
+    """Once a day, recompute what the public may see (secrecy periods end, records
+    reach a publication rule's age); see access/publication/daily.py."""
+    from samarkiv.access.publication.daily import refresh_if_due
+
+    try:
+        summary = refresh_if_due()
+    except Exception:  # tried again on the next pass
+        log.exception("worker: publication pass failed")
+        return
+    if summary is not None:
+        log.info("worker: publication refreshed, %s", summary.counts)
 
 
 def _wait_for_next_pass(stop: threading.Event, interval: float) -> bool:

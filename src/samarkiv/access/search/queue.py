@@ -94,6 +94,28 @@ def forget_aip(aip_id: str) -> None:
             backend.commit()
         finally:
             backend.close()
+    _drop_publication(aip_id)
+
+
+def _drop_publication(aip_id: str) -> None:
+    """The disposed AIP's published rows, stubs and public documents go too."""
+    from samarkiv.access.publication.refresh import drop_aip
+
+    drop_aip(aip_id)
+
+
+def _refresh_publication(aip) -> None:
+    """Recompute what the public may see of the AIP's (re-extracted) records.
+
+    A failure is logged, not raised: the staff index is done and must not be retried
+    for it; the daily publication pass (worker) recomputes it again.
+    """
+    from samarkiv.access.publication.refresh import refresh
+
+    try:
+        refresh(aip_id=aip.pk)
+    except Exception as exc:  # logged; the worker's daily pass repairs it
+        log.warning("publication refresh of %s failed: %s", aip.pk, exc, exc_info=True)
 
 
 def retry_failed() -> int:
@@ -191,6 +213,7 @@ def index_aip(backend: SearchBackend, aip) -> int:
     except BaseException:
         backend.rollback()
         raise
+    _refresh_publication(aip)
     return count
 
 

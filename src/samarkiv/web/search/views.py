@@ -98,6 +98,13 @@ def _texts(item, reveal: bool) -> dict:
     }
 
 
+def _secrecy(scope: Scope, item):
+    """The "Sekretess och publicering" section: computed visibility and markings."""
+    from samarkiv.access.publication.service import record_secrecy
+
+    return record_secrecy(scope, item) if scope.tenant else None
+
+
 @require_http_methods(["GET", "POST"])
 @requires(Permission.VIEW_CONTENT)
 def record_detail(request: HttpRequest, pk) -> HttpResponse:
@@ -135,6 +142,7 @@ def record_detail(request: HttpRequest, pk) -> HttpResponse:
         "validation": show.validation_problems(item.extra),
         "reveal_param": REVEAL_PARAM,
         "reveal_value": REVEAL_VALUE,
+        "secrecy": _secrecy(scope, item),
     }
     response = render(request, "search/record_detail.html", context)
     if reveal:
