@@ -358,7 +358,13 @@ def _published(record, description, names: dict, parent_id, body: str) -> Publis
         for p in record.parties or ()
         if isinstance(p, dict) and p.get("name") and not p.get("protected_identity")
     ]
-    addresses = [str(a) for a in extra.get("addresses") or () if a]
+    # A private person's postal address is personal data the portal does not spread;
+    # an organisation's (a builder, a company applying) is searchable.
+    addresses = [str(a) for a in extra.get("addresses") or () if a] + [
+        str(p["address"])
+        for p in record.parties or ()
+        if isinstance(p, dict) and p.get("address") and not p.get("personal_data")
+    ]
     properties = [str(p) for p in extra.get("property_designations") or () if p]
     properties += _PROPERTY.findall(f"{record.title}\n{record.description}")
     return PublishedRecord(

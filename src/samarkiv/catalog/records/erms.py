@@ -152,6 +152,9 @@ def _agents(el: etree._Element, draft: Draft) -> None:
             organisation = text_of(agent.find("e:organisation", N))
             if organisation:
                 entry["organisation"] = organisation
+            lines = [text_of(line) for line in agent.iterfind(".//e:addressLine", N)]
+            if any(lines):
+                entry["address"] = ", ".join(line for line in lines if line)
             draft.parties.append(entry)
     if officers:
         draft.case_officer = min(officers)[1]
