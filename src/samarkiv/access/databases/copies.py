@@ -32,6 +32,17 @@ log = logging.getLogger(__name__)
 MAX_SIARD_BYTES = 2**50
 MAX_FTS_COLUMNS = 16
 
+BUILT_FIELDS = (
+    "metadata",
+    "name",
+    "description",
+    "table_count",
+    "row_count",
+    "state",
+    "error",
+    "built_at",
+)
+
 Progress = Callable[[str, str, int, int], None]
 
 
@@ -107,7 +118,12 @@ def build_from_file(
     database.state = AccessCopyState.READY
     database.error = ""
     database.built_at = timezone.now()
-    database.save()
+    database.save(update_fields=[*BUILT_FIELDS])  # never the publication decision
+    database.refresh_from_db(fields=["published"])
+    if database.published:  # the public copy is made from this one: follow it
+        from samarkiv.access.databases import public_copy
+
+        public_copy.refresh(database)
     return database
 
 
@@ -183,4 +199,7 @@ def rebuild(
 
 
 def drop(database: ArchivedDatabase) -> None:
+    from samarkiv.access.databases import public_copy
+
+    public_copy.withdraw(database)
     copy_path(database).unlink(missing_ok=True)

@@ -69,7 +69,10 @@ def set_table_marks(
     for name in unknown:
         table.column(name)  # raises UsageError naming the column
     owner = {"tenant_id": database.tenant_id, "database": database}
+    from samarkiv.access.databases import public_copy  # imports this module
+
     with transaction.atomic():
+        public_copy.withdraw(database)  # nothing public while the marks change
         TableMask.objects.filter(database=database, schema=table.schema, table=table.name).delete()
         ColumnMask.objects.filter(database=database, schema=table.schema, table=table.name).delete()
         if table_secret:
@@ -101,4 +104,5 @@ def set_table_marks(
             "reason": reason[:200],
         },
     )
+    public_copy.refresh(database)  # rebuilt without what is now secret, if published
     return database

@@ -39,6 +39,9 @@ class ArchivedDatabase(models.Model):
     error = models.TextField(_("fel"), blank=True)
     built_at = models.DateTimeField(_("byggd"), null=True, blank=True)
     metadata = models.JSONField(default=dict, blank=True)
+    published = models.BooleanField(_("publicerad i e-arkivets webbplats"), default=False)
+    published_at = models.DateTimeField(_("publicerad"), null=True, blank=True)
+    published_by = models.CharField(_("publicerad av"), max_length=255, blank=True)
 
     class Meta:
         ordering = ["name", "pk"]
@@ -91,3 +94,35 @@ class ColumnMask(models.Model):
                 fields=["database", "schema", "table", "column"], name="column_mask_once"
             )
         ]
+
+
+class PublishedDatabase(models.Model):
+    """What the public portal may show of a published database, and nothing more.
+
+    Written only by ``public_copy.build_public_copy`` from the masks in force, next to
+    the public copy file that holds only the unmasked tables and columns. The portal
+    reads this row and that file, never ``ArchivedDatabase`` or the masks, so a page
+    that forgot a check still cannot show a secret table or column: it is not here.
+    Its primary key is the database's, so the public URLs stay stable across rebuilds.
+    """
+
+    database = models.OneToOneField(
+        ArchivedDatabase, on_delete=models.CASCADE, primary_key=True, related_name="publication"
+    )
+    tenant = models.ForeignKey("catalog.Tenant", on_delete=models.PROTECT, related_name="+")
+    tenant_name = models.CharField(_("kommun"), max_length=128)
+    name = models.CharField(_("databas"), max_length=255)
+    description = models.TextField(_("beskrivning"), blank=True)
+    copy_name = models.CharField(max_length=100)  # file name under access/public-databases/
+    tables = models.JSONField(default=list)  # only the public tables, columns and keys
+    row_count = models.PositiveBigIntegerField(_("rader"), default=0)
+    published_at = models.DateTimeField(_("publicerad"))
+    built_at = models.DateTimeField(_("byggd"))
+
+    class Meta:
+        ordering = ["tenant_name", "name", "pk"]
+        verbose_name = _("publicerad databas")
+        verbose_name_plural = _("publicerade databaser")
+
+    def __str__(self) -> str:
+        return self.name

@@ -12,6 +12,7 @@ T = "<int:pk>/tabell/<int:t>/"
 urlpatterns = [
     path("", views.database_list, name="database_list"),
     path("<int:pk>/", views.database_detail, name="database_detail"),
+    path("<int:pk>/publicering/", views.database_publish, name="database_publish"),
     path(T, views.table_rows, name="table_rows"),
     path(f"{T}csv/", views.table_csv, name="table_csv"),
     path(f"{T}sekretess/", views.table_masks, name="table_masks"),

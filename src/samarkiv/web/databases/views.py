@@ -12,9 +12,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from samarkiv.access.databases import browse
+from samarkiv.access.databases import browse, public_copy
 from samarkiv.access.databases.masks import marks_of, set_table_marks
 from samarkiv.access.databases.metadata import table_at
 from samarkiv.accounts.roles import Permission
@@ -231,6 +231,25 @@ def table_masks(request: HttpRequest, pk: int, t: int) -> HttpResponse:
         "error": error,
     }
     return render(request, "databases/masks.html", context, status=400 if error else 200)
+
+
+@require_POST
+@staff_view(Permission.DECIDE)
+def database_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    """Publish the database on the public portal, or withdraw it (DECIDE; audited by
+    the service). Only the tables and columns no mask reaches become public."""
+    publish = request.POST.get("publicera") == "1"
+    try:
+        database = public_copy.set_published(request.acting, pk, publish)
+    except public_copy.PublicCopyError as exc:
+        notify(request, exc.message, problem=True)
+        return redirect("databases_ui:database_detail", pk=pk)
+    if publish:
+        text = _("%(db)s är publicerad i e-arkivets webbplats.") % {"db": database.name}
+    else:
+        text = _("%(db)s är inte längre publicerad.") % {"db": database.name}
+    notify(request, text)
+    return redirect("databases_ui:database_detail", pk=pk)
 
 
 @require_GET

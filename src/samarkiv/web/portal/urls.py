@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from samarkiv.web.portal import files, meta, views
+from samarkiv.web.portal import databases, files, meta, views
 
 app_name = "portal"
 
@@ -15,6 +15,15 @@ urlpatterns = [
     path("handling/<uuid:pk>/dip/", files.dip, name="dip"),
     path("dold/<uuid:pk>/", views.stub, name="stub"),
     path("varfor-visas-inte-allt/", views.about_hidden, name="about_hidden"),
+    path("databaser/", databases.database_list, name="databases"),
+    path("databaser/<int:pk>/", databases.database, name="database"),
+    path("databaser/<int:pk>/tabell/<int:t>/", databases.database_table, name="database_table"),
+    path("databaser/<int:pk>/tabell/<int:t>/csv/", databases.database_csv, name="database_csv"),
+    path(
+        "databaser/<int:pk>/tabell/<int:t>/rad/<int:rowid>/",
+        databases.database_row,
+        name="database_row",
+    ),
     path("forslag/", meta.suggest, name="suggest"),
     path("sitemap.xml", meta.sitemap, name="sitemap"),
     path("robots.txt", meta.robots, name="robots"),
