@@ -110,6 +110,7 @@ def load_demo() -> int:
 
     from samarkiv.access.databases.browse import list_databases
     from samarkiv.access.databases.masks import set_table_marks
+    from samarkiv.access.databases.public_copy import set_published
     from samarkiv.accounts.roles import Permission
     from samarkiv.accounts.scope import Scope
     from samarkiv.decommissioning import workflow
@@ -144,6 +145,7 @@ def load_demo() -> int:
                 secret_columns={"personnummer"},
                 reason="OSL 21 kap. 3 §",
             )
+            set_published(scope, database.pk, True)  # citizens browse it, numbers masked
         workflow.certify(scope, item.pk)
         workflow.mark_decommissioned(scope, item.pk, SAVED)
     except SamarkivError as exc:
