@@ -52,6 +52,13 @@ def _parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the web app (uvicorn)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="uvicorn worker processes (default 1; about one per CPU core for a busy portal)",
+    )
     ing = sub.add_parser(
         "ingest",
         help="ingest a SIP (directory, .zip or .tar) as a preserved E-ARK AIP",
@@ -157,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     from samarkiv.web import commands
 
     if args.command == "serve":
-        return commands.serve(args.host, args.port)
+        return commands.serve(args.host, args.port, workers=args.workers)
     if args.command == "demo":
         return commands.demo()
     return commands.migrate()

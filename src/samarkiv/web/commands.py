@@ -106,8 +106,16 @@ def collect_static() -> None:
     call_command("collectstatic", interactive=False, verbosity=0)
 
 
-def serve(host: str, port: int) -> int:
-    """Serve the web app with uvicorn, a production ASGI server (not runserver)."""
+def serve(host: str, port: int, workers: int = 1) -> int:
+    """Serve the web app with uvicorn, a production ASGI server (not runserver).
+
+    ``workers`` > 1 runs that many processes on one socket: Python executes one request
+    at a time per process, so a portal under load needs about one worker per core.
+    """
+    if workers < 1:
+        from samarkiv.errors import UsageError
+
+        raise UsageError(f"--workers must be at least 1, not {workers}")
     migrate()
     collect_static()
     import uvicorn
@@ -117,6 +125,7 @@ def serve(host: str, port: int) -> int:
         "samarkiv.asgi:application",
         host=host,
         port=port,
+        workers=workers,
         lifespan="off",
         server_header=False,
         log_level=os.environ.get("SAMARKIV_LOG_LEVEL", "info").lower(),
