@@ -92,13 +92,20 @@ def _secret_key(home: Path) -> str:
     return key
 
 
+# Write-ahead log: the portal's readers never wait for the worker's writes (and the
+# reverse); a writer waits up to 20 s for another instead of failing at once.
+_SQLITE_OPTIONS = {"init_command": "PRAGMA journal_mode=WAL;", "timeout": 20}
+
+
 def database_from_url(url: str | None, home: Path) -> dict[str, Any]:
     """Turn SAMARKIV_DATABASE_URL into a Django DATABASES entry (SQLite when unset)."""
     if not url:
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": home / "catalogue.sqlite3"}
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": home / "catalogue.sqlite3",
+                "OPTIONS": _SQLITE_OPTIONS}  # fmt: skip
     parts = urlsplit(url)
     if parts.scheme == "sqlite":
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": unquote(parts.path)}
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": unquote(parts.path),
+                "OPTIONS": _SQLITE_OPTIONS}  # fmt: skip
     if parts.scheme not in {"postgres", "postgresql"}:
         raise ValueError(f"SAMARKIV_DATABASE_URL: unsupported scheme {parts.scheme!r}")
     return {
@@ -264,7 +271,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": str(_setting("log_level", "WARNING"))},
+    "root": {"handlers": ["console"], "level": str(_setting("log_level", "WARNING")).upper()},
 }
 
 # --- Delivery API (web/api, delivery/services, delivery/worker) ---------------------

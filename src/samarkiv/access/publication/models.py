@@ -113,7 +113,7 @@ class PublishedRecord(models.Model):
     tenant_code = models.CharField(max_length=32, db_index=True)
     tenant_name = models.CharField(max_length=128)
     aip_id = models.CharField(max_length=64, db_index=True)
-    parent_id = models.UUIDField(null=True, blank=True)
+    parent_id = models.UUIDField(null=True, blank=True, db_index=True)
     kind = models.CharField(max_length=16)
     title = models.TextField(blank=True)
     registration_number = models.CharField(max_length=128, blank=True, db_index=True)
