@@ -29,7 +29,7 @@ help:
 	@echo "make run    install what is missing, load demo data, serve http://localhost:8000"
 	@echo "make test   install what is missing, run the whole suite (SQLite + PostgreSQL)"
 	@echo "make lint   ruff check + ruff format --check"
-	@echo "make bench  run the validator, audit-log and search benchmarks"
+	@echo "make bench  run the benchmarks (validator, audit log, search, SIARD, plan, portal)"
 
 system-run:
 	@pkgs=""; $(NEED_PYTHON); $(APT_INSTALL)
@@ -76,3 +76,6 @@ bench: $(STAMP)
 	$(VENV)/bin/python benchmarks/validate.py
 	$(VENV)/bin/python benchmarks/auditlog.py
 	$(VENV)/bin/python benchmarks/search.py --backend tantivy
+	$(VENV)/bin/python benchmarks/siard.py
+	$(VENV)/bin/python benchmarks/plan.py
+	$(VENV)/bin/python benchmarks/portal.py --home var/bench-portal
