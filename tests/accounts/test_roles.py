@@ -22,7 +22,8 @@ pytestmark = [pytest.mark.db, pytest.mark.django_db]
     ("role", "expected"),
     [
         (Role.ARCHIVIST, {P.VIEW_DELIVERIES, P.VIEW_CONTENT, P.DELIVER, P.VALIDATE,
-                          P.MANAGE_AGREEMENTS, P.MANAGE_MEMBERS, P.VIEW_AUDIT_LOG, P.DECIDE}),
+                          P.MANAGE_AGREEMENTS, P.MANAGE_MEMBERS, P.VIEW_AUDIT_LOG, P.DECIDE,
+                          P.MANAGE_INVENTORY}),
         (Role.REGISTRAR, {P.VIEW_DELIVERIES, P.VIEW_CONTENT, P.DELIVER, P.VALIDATE, P.DECIDE}),
         (Role.AUDITOR, {P.VIEW_DELIVERIES, P.VIEW_AUDIT_LOG}),
         (Role.SYSTEM, {P.DELIVER}),
@@ -38,8 +39,9 @@ def test_each_municipal_role_gets_exactly_its_permissions(role: Role, expected: 
 @pytest.mark.parametrize(
     ("role", "expected"),
     [
-        (Role.PLATFORM_ADMIN, {P.MANAGE_PLATFORM, P.OPERATE_STORAGE, P.VIEW_AUDIT_LOG}),
-        (Role.IT_ARCHIVIST, {P.OPERATE_STORAGE, P.VALIDATE}),
+        (Role.PLATFORM_ADMIN, {P.MANAGE_PLATFORM, P.OPERATE_STORAGE, P.VIEW_AUDIT_LOG,
+                               P.PLAN_DELIVERIES}),
+        (Role.IT_ARCHIVIST, {P.OPERATE_STORAGE, P.VALIDATE, P.PLAN_DELIVERIES}),
     ],
 )
 def test_host_roles_in_the_host_give_platform_permissions_and_no_content(role, expected) -> None:

@@ -101,7 +101,7 @@ def test_a_wrong_password_is_refused_with_one_message(server: str, page) -> None
 
 def test_demo_runs_are_listed_with_styles_served(server: str, page, login) -> None:
     login("arkivarie.lund")
-    page.goto(f"{server}/")
+    page.goto(f"{server}/staff/")
     assert page.url == f"{server}/staff/"
     assert page.locator("html").get_attribute("lang") == "sv"
     assert page.get_by_role("heading", level=1).inner_text() == "Valideringar"
@@ -184,7 +184,8 @@ def test_storage_dashboard_shows_locations_and_charts(
     assert page.get_by_role("heading", level=1).inner_text() == "Lagring"
     contents = page.get_by_role("table", name="Innehåll per lagringsplats")
     row = contents.get_by_role("row").filter(has=page.get_by_role("rowheader", name="primary"))
-    assert row.get_by_role("cell").nth(1).inner_text() == "5"  # the five demo AIPs
+    # the five demo deliveries and the decommissioned demo database
+    assert row.get_by_role("cell").nth(1).inner_text() == "6"
     assert page.get_by_text("Allt bevarat").is_visible()
 
     for name in ("Kontrollerad datamängd per fixitetskontroll", "Lagrad datamängd över tid"):
