@@ -8,6 +8,7 @@ compared byte for byte with the AIP's stored copy.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import shutil
@@ -19,6 +20,8 @@ from urllib.parse import unquote
 
 import pytest
 from asgiref.sync import async_to_sync
+from django.core.signals import request_finished
+from django.db import close_old_connections
 from django.http import StreamingHttpResponse
 
 from samarkiv.access.dip import DipFile, content_disposition, dip_for_files, dip_response
@@ -73,12 +76,23 @@ def published(home, tmp_path) -> tuple[PublishedRecord, Aip]:
     return record, aip
 
 
-def _read_sync(response: StreamingHttpResponse) -> bytes:
-    assert not response.is_async
+@contextlib.contextmanager
+def _closing(response: StreamingHttpResponse):
+    """Close the response as a server would, without the "request finished" signal
+    closing the database connection under the test's transaction (as Django's own
+    test client does)."""
+    request_finished.disconnect(close_old_connections)
     try:
-        return b"".join(response.streaming_content)
+        yield
     finally:
         response.close()
+        request_finished.connect(close_old_connections)
+
+
+def _read_sync(response: StreamingHttpResponse) -> bytes:
+    assert not response.is_async
+    with _closing(response):
+        return b"".join(response.streaming_content)
 
 
 def _read_async(response: StreamingHttpResponse) -> bytes:
@@ -88,10 +102,8 @@ def _read_async(response: StreamingHttpResponse) -> bytes:
     async def collect() -> bytes:
         return b"".join([chunk async for chunk in response.streaming_content])
 
-    try:
+    with _closing(response):
         return async_to_sync(collect)()
-    finally:
-        response.close()
 
 
 def _unzip(data: bytes, dest: Path) -> Path:
@@ -108,6 +120,7 @@ def test_the_dip_of_a_published_record_holds_the_aips_files_byte_for_byte(
     published, read, tmp_path
 ):
     record, aip = published
+    files = list(record.files.order_by("order"))
     response = dip_response(record, asynchronous=read is _read_async)
     assert response["Content-Type"] == "application/zip"
     disposition = response["Content-Disposition"]
@@ -115,7 +128,6 @@ def test_the_dip_of_a_published_record_holds_the_aips_files_byte_for_byte(
     assert "filename*=UTF-8''KS%202024%2F17%20%28E-ARK%20DIP%29.zip" in disposition
     root = _unzip(read(response), tmp_path / "out")
     delivered = {p.name: p.read_bytes() for p in (root / DATA_PREFIX).iterdir()}
-    files = list(record.files.order_by("order"))
     assert len(delivered) == len(files)
     for pf in files:
         with open_aip_file(aip, pf.path) as fh:
