@@ -18,6 +18,8 @@ class AuditAction(models.TextChoices):
     DELETION = "deletion", _("Radering")
     ACCESS_GRANT = "access_grant", _("Behörighet ändrad")
     DENIED = "denied", _("Nekad åtkomst")
+    REQUEST = "request", _("Begäran om allmän handling")
+    MASKING = "masking", _("Maskering")
 
 
 class AuditOutcome(models.TextChoices):
