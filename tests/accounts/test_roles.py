@@ -39,8 +39,10 @@ def test_each_municipal_role_gets_exactly_its_permissions(role: Role, expected: 
 @pytest.mark.parametrize(
     ("role", "expected"),
     [
-        (Role.PLATFORM_ADMIN, {P.MANAGE_PLATFORM, P.OPERATE_STORAGE, P.VIEW_AUDIT_LOG,
-                               P.PLAN_DELIVERIES}),
+        (
+            Role.PLATFORM_ADMIN,
+            {P.MANAGE_PLATFORM, P.OPERATE_STORAGE, P.VIEW_AUDIT_LOG, P.PLAN_DELIVERIES},
+        ),
         (Role.IT_ARCHIVIST, {P.OPERATE_STORAGE, P.VALIDATE, P.PLAN_DELIVERIES}),
     ],
 )
