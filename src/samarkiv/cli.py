@@ -22,7 +22,6 @@ EXIT_VALID, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 # parsers. They must import only argparse at module level: ``validate`` stays lean.
 PLUGIN_COMMANDS = (
     "samarkiv.access.publication.commands",
-    "samarkiv.access.requests.commands",
     "samarkiv.packages.siard.commands",
     "samarkiv.decommissioning.commands",
     "samarkiv.planning.commands",

@@ -200,3 +200,14 @@ def test_only_decision_makers_of_the_owning_tenant_publish(archived, staff_clien
     archived.refresh_from_db()
     assert not archived.published
     assert Client().get(reverse("portal:database", kwargs={"pk": archived.pk})).status_code == 404
+
+
+def test_missing_public_copy_is_404_not_an_error(archived, staff_client) -> None:
+    from samarkiv.access.databases.models import PublishedDatabase
+    from samarkiv.access.databases.public_copy import public_path
+
+    publish(staff_client(Role.ARCHIVIST, "bjuv"), archived)
+    url = reverse("portal:database_table", kwargs={"pk": archived.pk, "t": 0})
+    assert Client().get(url).status_code == 200
+    public_path(PublishedDatabase.objects.get(pk=archived.pk).copy_name).unlink()
+    assert Client().get(url).status_code == 404

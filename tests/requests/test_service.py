@@ -111,3 +111,22 @@ def test_demo_requests_are_made_once(horby, capsys):
     assert [r.tenant_id for r in made] == ["horby", "bjuv"]
     assert made[0].target_kind == TargetKind.STUB and made[1].target_kind == TargetKind.FREE_TEXT
     assert "already there" in capsys.readouterr().out
+
+
+def test_statistics_give_the_median_time_to_decision_and_the_same_day_share():
+    from samarkiv.access.requests.stats import request_stats
+    from samarkiv.accounts.roles import Role
+    from samarkiv.accounts.scope import user_scope
+    from tests.factories import staff_user
+
+    received = _at(2026, 3, 3, 9)  # a Tuesday
+    for hours in (2, 4, 30, None):
+        request, _ = service.submit_request(tenant="bjuv", description="x", now=received)
+        decided = received + dt.timedelta(hours=hours) if hours is not None else None
+        AccessRequest.objects.filter(pk=request.pk).update(decided_at=decided)
+    service.submit_request(tenant="ystad", description="y", now=received)
+
+    (row,) = request_stats(user_scope(staff_user(Role.REGISTRAR, "bjuv"), "bjuv"))
+    assert (row.code, row.total, row.decided, row.open) == ("bjuv", 4, 3, 1)
+    assert row.median_hours == 4 and row.same_day == 2
+    assert row.same_day_share == pytest.approx(2 / 3)

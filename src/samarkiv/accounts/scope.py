@@ -134,7 +134,8 @@ def user_scope(user, tenant_code: str | None, now=None) -> Scope:
     if user is None or not getattr(user, "is_authenticated", False) or not tenant_code:
         return ANONYMOUS
     roles = roles_in(user, tenant_code)
-    permissions = set(permissions_of(roles))
+    by_role = permissions_of(roles)
+    permissions = set(by_role)
     grant = active_grant(user, tenant_code, now) if user.is_active else None
     if grant is not None:
         permissions |= EMERGENCY_PERMISSIONS
@@ -146,7 +147,7 @@ def user_scope(user, tenant_code: str | None, now=None) -> Scope:
         permissions=frozenset(permissions),
         user_id=user.pk,
         roles=roles,
-        emergency=grant is not None and Permission.VIEW_CONTENT not in permissions_of(roles),
+        emergency=grant is not None and Permission.VIEW_CONTENT not in by_role,
     )
 
 

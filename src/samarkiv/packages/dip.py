@@ -25,6 +25,7 @@ No Django here: the web glue is ``samarkiv.access.dip``.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -268,14 +269,18 @@ def _write_package(spec: DipSpec, zf: zipfile.ZipFile) -> Generator[None, None, 
     )
     premis = writer.small("metadata/preservation/premis.xml", dip_mets.premis(facts))
     yield
-    source = resources.files("samarkiv.packages") / "schemas"
-    schemas = [
-        writer.small(f"schemas/{name}", (source / name).read_bytes()) for name in SCHEMA_FILES
-    ]
+    schemas = [writer.small(f"schemas/{name}", data) for name, data in _schema_bytes()]
     parts = RootParts(dc, premis, docs, schemas, rep_mets)
     writer.small("METS.xml", dip_mets.root_mets(header, parts, href))
     total = sum(entry.size for entry, _ in data)
     return DipSummary(spec.dip_id, tuple(writer.entries), total)
+
+
+@functools.cache
+def _schema_bytes() -> tuple[tuple[str, bytes], ...]:
+    """The bundled XSDs every DIP carries, read once per process, not once per download."""
+    source = resources.files("samarkiv.packages") / "schemas"
+    return tuple((name, (source / name).read_bytes()) for name in SCHEMA_FILES)
 
 
 class _EntryWriter:

@@ -52,6 +52,7 @@ class PlanRow:
     name: str = ""  # only for the reader's own municipality
     state: str = ""  # decommissioning state, when the app knows one
     realised: float = 0.0  # yearly saving realised by a finished decommissioning
+    realised_on: date | None = None  # when that decommissioning finished
     decommissioning_url: str = ""  # for the reader's own municipality
 
 
@@ -126,7 +127,7 @@ def _with_decommissioning(rows: list[PlanRow]) -> list[PlanRow]:
     found = _decommissionings([r.installation_id for r in rows])
     for row in rows:
         if row.installation_id in found:
-            row.state, row.realised, _when, url = found[row.installation_id]
+            row.state, row.realised, row.realised_on, url = found[row.installation_id]
             row.decommissioning_url = url if row.name else ""  # own municipality only
     return rows
 
@@ -203,10 +204,13 @@ def planned_savings(rows: list[PlanRow], settings: PlanSettings) -> list[float]:
 def realised_savings(
     rows: list[PlanRow], settings: PlanSettings, today: date | None = None
 ) -> list[float | None]:
-    """Realised yearly savings at the end of each quarter up to today (later: None)."""
+    """Realised yearly savings at the end of each quarter up to today (later: None).
+
+    ``rows`` come from ``planner_rows``/``own_rows``, which already carry each finished
+    decommissioning's date and saving (no second query).
+    """
     today = today or date.today()
-    found = _decommissionings([r.installation_id for r in rows])
-    done = [(when, saved) for _s, saved, when, _url in found.values() if when is not None]
+    done = [(r.realised_on, r.realised) for r in rows if r.realised_on is not None]
     out: list[float | None] = []
     for q in range(settings.quarters):
         start = quarter_start(settings, q)

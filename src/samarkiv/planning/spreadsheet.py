@@ -295,9 +295,10 @@ def import_inventory(scope: Scope, data: bytes, filename: str) -> int:
             detail={"import": "refused", "errors": len(exc.errors)},
         )
         raise
+    creators = _creator_index({r["tenant"] for r in rows if "records_creators_text" in r})
     with transaction.atomic():
         for values in rows:
-            _save(values)
+            _save(values, creators)
     record(
         scope,
         AuditAction.CONFIG_CHANGE,
@@ -312,7 +313,7 @@ def import_inventory(scope: Scope, data: bytes, filename: str) -> int:
     return len(rows)
 
 
-def _save(values: dict) -> Installation:
+def _save(values: dict, creators: dict[str, list[tuple[int, str, str]]]) -> Installation:
     values = dict(values)
     tenant = values.pop("tenant")
     product = product_for(values.pop("product_name"), values.pop("product_vendor", ""))
@@ -321,22 +322,26 @@ def _save(values: dict) -> Installation:
         tenant_id=tenant, product=product, name=name, defaults=values
     )
     if "records_creators_text" in values:
-        found.records_creators.set(_creators(tenant, values["records_creators_text"]))
+        wanted = values["records_creators_text"]
+        found.records_creators.set(_creators(creators.get(tenant, []), wanted))
     return found
 
 
-def _creators(tenant: str, text: str) -> list[int]:
-    """The municipality's records creators named (by name or code) in the text."""
+def _creator_index(tenants: set[str]) -> dict[str, list[tuple[int, str, str]]]:
+    """(pk, name, code) of the records creators of each tenant: one query per import."""
     from samarkiv.catalog.models import RecordsCreator
 
+    index: dict[str, list[tuple[int, str, str]]] = {}
+    rows = RecordsCreator.objects.filter(tenant_id__in=tenants)
+    for tenant, pk, name, code in rows.values_list("tenant_id", "pk", "name", "code"):
+        index.setdefault(tenant, []).append((pk, name, code))
+    return index
+
+
+def _creators(own: list[tuple[int, str, str]], text: str) -> list[int]:
+    """The municipality's records creators (``own``) named (by name or code) in the text."""
     wanted = {part.strip().casefold() for part in text.split(";") if part.strip()}
-    return [
-        pk
-        for pk, name, code in RecordsCreator.objects.filter(tenant_id=tenant).values_list(
-            "pk", "name", "code"
-        )
-        if name.casefold() in wanted or code.casefold() in wanted
-    ]
+    return [pk for pk, name, code in own if name.casefold() in wanted or code.casefold() in wanted]
 
 
 # --------------------------------------------------------------------------- writing

@@ -65,7 +65,11 @@ def _top(rows: list[dict], limit: int) -> list[tuple[str, int]]:
 
 def format_chart(rows: list[dict], limit: int = MAX_BARS) -> BarChart:
     """Bars scaled to the most common format; rows are ``queries.format_summary`` rows."""
-    items = _top(rows, limit)
+    return bar_chart(_top(rows, limit))
+
+
+def bar_chart(items: list[tuple[str, int]]) -> BarChart:
+    """Horizontal bars for (label, value) pairs in the given order, scaled to the largest."""
     largest = max((value for _label, value in items), default=0) or 1
     span = WIDTH - VALUE_SPACE
     chart = BarChart(height=len(items) * ROW + 4)

@@ -31,9 +31,8 @@ from samarkiv.errors import AccessDeniedError, NotFoundError
 SESSION_TENANT = "samarkiv_tenant"
 
 
-def active_tenant(request: HttpRequest, codes: list[str] | None = None) -> str | None:
-    """The session's tenant if the user still acts there, else their first one."""
-    codes = tenants_of(request.user) if codes is None else codes
+def active_tenant(request: HttpRequest, codes: list[str]) -> str | None:
+    """The session's tenant if the user still acts there (``codes``), else their first."""
     if not codes:
         return None
     chosen = request.session.get(SESSION_TENANT)

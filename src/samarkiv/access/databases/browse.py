@@ -11,7 +11,6 @@ made only here and in ``sql``: identifiers from the metadata, quoted (hence ``no
 
 from __future__ import annotations
 
-import csv
 import mimetypes
 import sqlite3
 from collections.abc import Iterator
@@ -20,6 +19,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from samarkiv.access.databases import copies
+from samarkiv.access.databases.csvexport import FORMULA_START, csv_download
 from samarkiv.access.databases.masks import MASKED, masked_tables
 from samarkiv.access.databases.metadata import TableInfo, table_at, tables_of
 from samarkiv.access.databases.models import AccessCopyState, ArchivedDatabase
@@ -36,7 +36,6 @@ EXPORT_MAX_ROWS = 1_000_000
 LIST_TEXT_CHARS = 120
 DETAIL_TEXT_CHARS = 20_000
 COUNT_CAP = 1000
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -368,11 +367,6 @@ def follow_fk(scope: Scope, pk: int, table_index: int, rowid: int, fk_index: int
     return target.index, (hit[0] if hit else None)
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def _csv_text(value, column) -> str:
     if column.masked:
         return MASKED
@@ -406,20 +400,7 @@ def export_csv(scope: Scope, pk: int, table_index: int, query: RowQuery) -> tupl
         f"{_order(table, query)} LIMIT {EXPORT_MAX_ROWS}"
     )
     _audit_query(scope, database, table, query, "csv", AuditAction.EXPORT)
-
-    def lines() -> Iterator[str]:
-        writer = csv.writer(_Echo())
-        try:
-            yield "\ufeff" + writer.writerow([c.name for c in table.columns])
-            for raw in conn.execute(sql, params):
-                yield writer.writerow(
-                    [_csv_text(v, c) for v, c in zip(raw[1:], table.columns, strict=False)]
-                )
-        finally:
-            conn.close()
-
-    safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in table.name)
-    return f"{safe or 'tabell'}.csv", lines()
+    return csv_download(conn, sql, params, table, _csv_text)
 
 
 @dataclass

@@ -14,16 +14,21 @@ value when sorted), so page 10 000 costs what page 1 does.
 
 from __future__ import annotations
 
-import csv
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from samarkiv.access.databases.csvexport import FORMULA_START, csv_download
 from samarkiv.access.databases.models import PublishedDatabase
 from samarkiv.access.databases.public_copy import public_path
-from samarkiv.access.databases.sql import fts_match, like_pattern
+from samarkiv.access.databases.sql import (
+    AccessCopyMissingError,
+    connect,
+    fts_match,
+    like_pattern,
+)
 from samarkiv.errors import NotFoundError, UsageError
 
 PAGE_SIZE = 50
@@ -31,7 +36,6 @@ LIST_TEXT_CHARS = 120
 DETAIL_TEXT_CHARS = 20_000
 COUNT_CAP = 1000
 EXPORT_MAX_ROWS = 1_000_000
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -168,12 +172,10 @@ def table_at(published: PublishedDatabase, index: int) -> tuple[list[PublicTable
 
 
 def _connect(published: PublishedDatabase) -> sqlite3.Connection:
-    path = public_path(published.copy_name)
-    if not path.is_file():
-        raise NotFoundError(_("databasen är inte tillgänglig just nu"))
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-    conn.execute("PRAGMA query_only = 1")
-    return conn
+    try:
+        return connect(public_path(published.copy_name))
+    except AccessCopyMissingError:
+        raise NotFoundError(_("databasen är inte tillgänglig just nu")) from None
 
 
 def _expr(column: PublicColumn, limit: int | None) -> str:
@@ -368,11 +370,6 @@ def _referencing(conn, all_tables, table: PublicTable, values: dict) -> list[Ref
     return found
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def _csv_text(value, column: PublicColumn) -> str:
     """A CSV cell that a spreadsheet never runs as a formula."""
     if value is None:
@@ -403,17 +400,4 @@ def export_csv(
         f"SELECT {_select(table, None)} FROM {table.sql}{where}"  # noqa: S608
         f"{_order(table, query)} LIMIT {EXPORT_MAX_ROWS}"
     )
-
-    def lines() -> Iterator[str]:
-        writer = csv.writer(_Echo())
-        try:
-            yield "\ufeff" + writer.writerow([c.name for c in table.columns])
-            for raw in conn.execute(sql, params):
-                yield writer.writerow(
-                    [_csv_text(v, c) for v, c in zip(raw[1:], table.columns, strict=False)]
-                )
-        finally:
-            conn.close()
-
-    safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in table.name)
-    return f"{safe or 'tabell'}.csv", lines()
+    return csv_download(conn, sql, params, table, _csv_text)

@@ -28,6 +28,7 @@ import tantivy
 from django.conf import settings
 
 from samarkiv.access.search.backends.base import date_to_int, decade
+from samarkiv.access.search.backends.tantivy_backend import writer_lock
 from samarkiv.access.search.backends.tantivy_schema import EXACT, SV, SV_PLAIN, register_analyzers
 
 SCHEMA_VERSION = "p1"
@@ -120,7 +121,7 @@ class PublicIndex:
         if self._writer is None:
             self._guard.acquire()
             try:
-                self._lock_fd = _lock(self.path.parent / "public-writer.lock")
+                self._lock_fd = writer_lock(self.path.parent / "public-writer.lock")
                 self._writer = self.index.writer(heap_size=heap_size, num_threads=threads)
             except BaseException:
                 self._release()
@@ -240,17 +241,6 @@ def _open(path: Path) -> tantivy.Index:
     if not marker.exists():
         marker.write_text(SCHEMA_VERSION + "\n", encoding="ascii")
     return index
-
-
-def _lock(path: Path) -> int:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-    except BaseException:
-        os.close(fd)
-        raise
-    return fd
 
 
 # --- documents -------------------------------------------------------------------------

@@ -160,9 +160,14 @@ def _phrase(index, name: str, tokens: list[str]):
     return index.parse_query('"' + " ".join(tokens) + '"', [name])
 
 
+# The characters the regex syntax gives a meaning; escaping any other one is an error
+# (a letter outside the BMP) or an assertion (``\<``, ``\>``: word boundaries).
+_REGEX_META = frozenset("\\.+*?()|[]{}^$#&-~")
+
+
 def _regex_safe(token: str) -> str:
-    """Analyzed tokens are alphanumeric; escape anything else all the same."""
-    return "".join(ch if ch.isalnum() else "\\" + ch for ch in token)
+    """The token as a literal: only the regex syntax's own characters are escaped."""
+    return "".join("\\" + ch if ch in _REGEX_META else ch for ch in token)
 
 
 def _year_queries(schema, filters: dict) -> list:

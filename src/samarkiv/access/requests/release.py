@@ -42,7 +42,7 @@ from samarkiv.access.requests.models import (
     RequestDecision,
 )
 from samarkiv.access.requests.review import ReviewFile, build_review, metadata_fields
-from samarkiv.access.requests.service import get_request, transition
+from samarkiv.access.requests.service import digest, get_request, transition
 from samarkiv.accounts.roles import Permission
 from samarkiv.accounts.scope import Scope
 from samarkiv.auditlog.choices import AuditAction
@@ -298,8 +298,6 @@ def _token(number: str, salt: str) -> str:
 
 def create_link(scope: Scope, request: AccessRequest, now: datetime | None = None) -> str:
     """A new expiring link; returns its token (only its SHA-256 is stored)."""
-    from samarkiv.access.requests.service import digest
-
     now = now or timezone.now()
     salt = secrets.token_hex(16)
     token = _token(request.number, salt)
@@ -323,7 +321,5 @@ def create_link(scope: Scope, request: AccessRequest, now: datetime | None = Non
 def link_token(link: DownloadLink) -> str | None:
     """The link's token again, for the status page of whoever holds the follow-up key
     (None if the server key changed since: the link is then lost, a new one is needed)."""
-    from samarkiv.access.requests.service import digest
-
     token = _token(link.request.number, link.salt)
     return token if hmac.compare_digest(digest(token), link.token_digest) else None

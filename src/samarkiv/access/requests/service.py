@@ -12,7 +12,6 @@ address is optional and used only to deliver the answer.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 import uuid
@@ -27,6 +26,7 @@ from samarkiv.access.requests.choices import RequestState, TargetKind
 from samarkiv.access.requests.models import AccessRequest, RequestCounter
 from samarkiv.accounts.roles import Permission
 from samarkiv.accounts.scope import ANONYMOUS, Scope
+from samarkiv.accounts.tokens import digest_of as digest  # SHA-256 of a bearer secret
 from samarkiv.auditlog.choices import AuditAction
 from samarkiv.auditlog.service import record as audit
 from samarkiv.errors import ConflictError, NotFoundError, UsageError
@@ -43,11 +43,6 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     RequestState.DELIVERED: frozenset({RequestState.CLOSED}),
     RequestState.CLOSED: frozenset(),
 }
-
-
-def digest(secret: str) -> str:
-    """SHA-256 of a bearer secret: what is kept at rest instead of the secret."""
-    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
 def format_number(year: int, sequence: int) -> str:

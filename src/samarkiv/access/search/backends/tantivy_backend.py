@@ -53,7 +53,7 @@ class TantivyBackend(SearchBackend):
         if self._writer is None:
             self._guard.acquire()
             try:
-                self._lock_fd = _lock(self.path.parent / "tantivy-writer.lock")
+                self._lock_fd = writer_lock(self.path.parent / "tantivy-writer.lock")
                 self._writer = self.index_obj.writer(
                     heap_size=self.heap_size, num_threads=self.threads
                 )
@@ -202,7 +202,8 @@ def to_fields(doc: dict) -> dict:
     return fields
 
 
-def _lock(path: Path) -> int:
+def writer_lock(path: Path) -> int:
+    """Hold the index's single-writer flock (tantivy allows one writer per index)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
